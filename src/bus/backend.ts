@@ -1,0 +1,54 @@
+import type { Catalogue } from '../events/catalogue.js';
+import type { EventDef } from '../events/define.js';
+import type { HeraldEvent, RaiseOptions } from '../events/event.js';
+import type { ParamValue } from '../events/params.js';
+import type { Logger } from '../log/logger.js';
+import type { SocketAddress } from './socket.js';
+
+/**
+ * What a write returns. Backends never throw from `write`: they say whether the
+ * bus should retry the same batch later or give it up.
+ */
+export type WriteResult =
+  | { readonly status: 'ok' }
+  | { readonly status: 'retryable'; readonly error: Error; readonly retryAfterMs?: number }
+  | { readonly status: 'failed'; readonly error: Error };
+
+export const WRITE_OK: WriteResult = Object.freeze({ status: 'ok' });
+
+/**
+ * A backend (sink) is dumb: it opens, writes a batch, flushes and closes. Queues,
+ * batching, retries, timeouts and drop counting belong to the bus. See docs/backends.md.
+ */
+export interface Backend {
+  /** Acquire the file, socket or pool. Rejects with a clear error if it cannot. */
+  open(signal: AbortSignal): Promise<void>;
+  /** Never throws, never mutates `batch`. At most one call is in flight per subscriber. */
+  write(batch: readonly HeraldEvent[]): Promise<WriteResult>;
+  /** Push buffered data to its destination. */
+  flush(): Promise<void>;
+  /** Graceful and idempotent: flushes, then releases resources. */
+  close(): Promise<void>;
+}
+
+/** What the bus gives every backend it creates. */
+export interface BackendContext {
+  readonly catalogue: Catalogue;
+  readonly logger: Logger;
+  /** Directories file backends may write under (real paths). */
+  readonly fileRoots: readonly string[];
+  readonly dataDir: string;
+  /** Lets a backend raise its own events (e.g. E_FLATSTORE_ROTATION). */
+  raise(def: EventDef, params: Readonly<Record<string, ParamValue | undefined>>, options?: RaiseOptions): void;
+}
+
+/** Creates backends for one transport (`jsonl`, `flatstore`, `memory`, …). */
+export interface BackendFactory {
+  readonly transport: string;
+  readonly description: string;
+  /**
+   * Validates the socket and builds a backend. Throws HeraldError for bad
+   * sockets or refused paths, so a subscribe fails loudly and nothing is created.
+   */
+  create(address: SocketAddress, ctx: BackendContext): Backend;
+}

@@ -1,0 +1,254 @@
+import { HeraldError, toError } from '../errors/herald-error.js';
+import { Catalogue } from '../events/catalogue.js';
+import type { EventDef } from '../events/define.js';
+import { createEvent, type HeraldEvent, type RaiseOptions } from '../events/event.js';
+import type { ParamsOf, ParamShape, ParamValue } from '../events/params.js';
+import { validateParams } from '../events/validate.js';
+import { silentLogger, type Logger } from '../log/logger.js';
+import type { BackendContext } from './backend.js';
+import { BackendPool } from './backend-pool.js';
+import { BackendRegistry } from './backend-registry.js';
+import { DEFAULT_DELIVERY, DeliveryRunner, type DeliveryOptions } from './delivery-runner.js';
+import { compileFilter } from './filter/index.js';
+import { EventCounters, type BusStatistics } from './statistics.js';
+import {
+  describeSubscription, expiresAtMs, subscriptionKey,
+  type SubscriberInfo, type Subscription, type SubscriptionTarget,
+} from './subscription.js';
+import { SubscriptionIndex } from './subscription-index.js';
+
+export interface BusOptions {
+  readonly catalogue?: Catalogue;
+  readonly backends?: BackendRegistry;
+  readonly logger?: Logger;
+  readonly delivery?: Partial<DeliveryOptions>;
+  /** Origin used when a raise gives no `sourceId`. Default `herald`. */
+  readonly defaultSourceId?: string;
+  readonly fileRoots?: readonly string[];
+  readonly dataDir?: string;
+  /** Clock for expiry, epoch ms. Tests inject one. */
+  readonly now?: () => number;
+}
+
+export interface SubscribeOptions {
+  readonly event?: string;
+  readonly filter?: string;
+  /** Seconds. Omitted: forever. 0: unsubscribe. */
+  readonly expire?: number;
+}
+
+export type SubscribeResult =
+  | { readonly action: 'subscribed' | 'refreshed'; readonly subscriber: SubscriberInfo }
+  | { readonly action: 'unsubscribed'; readonly removed: number };
+
+export type RaiseResult = { readonly ok: true; readonly subscribers: number } | { readonly ok: false; readonly error: HeraldError };
+
+/**
+ * The event interface. `raise` is synchronous, never throws and never blocks;
+ * with nobody listening it costs one typed-array read. Each subscription has its
+ * own bounded queue (DeliveryRunner), so one bad backend cannot hold up another.
+ */
+export class Bus {
+  readonly catalogue: Catalogue;
+  readonly backends: BackendRegistry;
+  readonly logger: Logger;
+  readonly #index = new SubscriptionIndex();
+  readonly #counters = new EventCounters();
+  readonly #pool: BackendPool;
+  readonly #delivery: DeliveryOptions;
+  readonly #defaultSourceId: string;
+  readonly #now: () => number;
+  readonly #abort = new AbortController();
+  #nextId = 1;
+  #closed = false;
+  #taps = new Set<(event: HeraldEvent) => void>();
+
+  constructor(options: BusOptions = {}) {
+    this.catalogue = options.catalogue ?? new Catalogue();
+    this.backends = options.backends ?? new BackendRegistry();
+    this.logger = options.logger ?? silentLogger();
+    this.#delivery = { ...DEFAULT_DELIVERY, ...options.delivery };
+    this.#defaultSourceId = options.defaultSourceId ?? 'herald';
+    this.#now = options.now ?? Date.now;
+    const ctx: BackendContext = {
+      catalogue: this.catalogue,
+      logger: this.logger,
+      fileRoots: options.fileRoots ?? [],
+      dataDir: options.dataDir ?? process.cwd(),
+      raise: (def, params, raiseOptions) => this.raise(def, params as never, raiseOptions),
+    };
+    this.#pool = new BackendPool(this.backends, ctx, this.#abort.signal);
+  }
+
+  /** Whether anyone listens to `event`; lets callers skip building costly params. */
+  enabled(event: EventDef | string): boolean {
+    const def = typeof event === 'string' ? this.catalogue.get(event) : event;
+    return def !== undefined && this.#index.hot(def.id);
+  }
+
+  /** Raises a typed event. Synchronous; never throws; drops (and counts) when a queue is full. */
+  raise<S extends ParamShape>(def: EventDef<string, S>, params: ParamsOf<S>, options?: RaiseOptions): void {
+    if (!this.#index.hot(def.id)) return;
+    try {
+      this.#dispatch(def, params as Readonly<Record<string, ParamValue | undefined>>, options);
+    } catch (error) {
+      // A filter or tap that throws must never reach the caller of raise().
+      this.logger.error({ err: toError(error), event: def.name }, 'Raise failed inside the bus.');
+    }
+  }
+
+  /** Raises by name with untyped params (MI, ingest, CLI), validated against the catalogue. */
+  raiseUntyped(name: string, params: unknown, options?: RaiseOptions & { readonly fromText?: boolean }): RaiseResult {
+    const def = this.catalogue.get(name);
+    if (def === undefined) {
+      return { ok: false, error: new HeraldError('HERALD_ERR_UNKNOWN_EVENT', `Unknown event "${name}"`) };
+    }
+    const checked = validateParams(def, params, options?.fromText ?? false);
+    if (!checked.ok) {
+      return { ok: false, error: new HeraldError('HERALD_ERR_INVALID_PARAMS', checked.problems.map((p) => p.message).join('; ')) };
+    }
+    if (!this.#index.hot(def.id)) {
+      this.#counters.raised(def.name);
+      return { ok: true, subscribers: 0 };
+    }
+    return { ok: true, subscribers: this.#dispatch(def, checked.params, options) };
+  }
+
+  /**
+   * Subscribes `socket` to an event or a filter. Subscribing the same socket and
+   * target again refreshes it (time resets, new expiry replaces the old); `expire: 0`
+   * unsubscribes. Rejects with HeraldError when the socket or target is bad.
+   */
+  async subscribe(socket: string, options: SubscribeOptions): Promise<SubscribeResult> {
+    if (this.#closed) throw new HeraldError('HERALD_ERR_BUS_CLOSED', 'The bus is closed');
+    const target = this.#target(options);
+    const expire = normaliseExpire(options.expire);
+    if (expire === 0) return { action: 'unsubscribed', removed: await this.unsubscribe(socket, target) };
+    const key = subscriptionKey(socket.trim(), target);
+    const existing = this.#index.get(key);
+    if (existing !== undefined) {
+      existing.subscribedAtMs = this.#now();
+      existing.expireSeconds = expire;
+      this.#index.touch();
+      return { action: 'refreshed', subscriber: describeSubscription(existing, this.#now()) };
+    }
+    const matches = this.#matcher(target);
+    const backend = await this.#pool.acquire(socket.trim());
+    const sub: Subscription = {
+      id: this.#nextId++, socket: socket.trim(), target, key, matches, matched: 0,
+      runner: new DeliveryRunner(backend, this.#delivery),
+      subscribedAtMs: this.#now(), expireSeconds: expire,
+    };
+    this.#index.add(sub, this.catalogue.get(target.event ?? '')?.id);
+    return { action: 'subscribed', subscriber: describeSubscription(sub, this.#now()) };
+  }
+
+  /** Removes subscriptions of a socket: one target, or all of them. Returns how many. */
+  async unsubscribe(socket: string, target?: Partial<SubscriptionTarget>): Promise<number> {
+    const victims = this.#index.all().filter((sub) => sub.socket === socket.trim()
+      && (target?.event === undefined || sub.target.event === target.event)
+      && (target?.filter === undefined || sub.target.filter === target.filter));
+    await Promise.all(victims.map((sub) => this.#remove(sub, false)));
+    return victims.length;
+  }
+
+  /** Lists live subscribers (purging expired ones first), with expiry and remaining TTL. */
+  subscribers(query: { readonly event?: string; readonly socket?: string } = {}): SubscriberInfo[] {
+    this.#purgeExpired();
+    const now = this.#now();
+    return this.#index.all()
+      .filter((sub) => (query.socket === undefined || sub.socket === query.socket)
+        && (query.event === undefined || sub.target.event === query.event))
+      .map((sub) => describeSubscription(sub, now));
+  }
+
+  /** Receives every raised event synchronously, after subscribers (SSE, tracing views). */
+  tap(listener: (event: HeraldEvent) => void): () => void {
+    this.#taps.add(listener);
+    this.#index.setTapped(this.#taps.size > 0);
+    return () => {
+      this.#taps.delete(listener);
+      this.#index.setTapped(this.#taps.size > 0);
+    };
+  }
+
+  statistics(): BusStatistics {
+    return this.#counters.snapshot(this.subscribers());
+  }
+
+  /** Waits until every queue is empty (or the signal aborts). */
+  async drain(signal?: AbortSignal): Promise<void> {
+    await Promise.all(this.#index.all().map((sub) => sub.runner.idle(signal)));
+    await this.#pool.flushAll();
+  }
+
+  /** Drains within the deadline, then closes every backend. Idempotent. */
+  async close(options: { readonly deadlineMs?: number } = {}): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.drain(AbortSignal.timeout(options.deadlineMs ?? 5000));
+    for (const sub of this.#index.all()) sub.runner.discard();
+    this.#index.clear();
+    this.#abort.abort();
+    await this.#pool.closeAll();
+  }
+
+  #dispatch(def: EventDef, params: Readonly<Record<string, ParamValue | undefined>>, options: RaiseOptions | undefined): number {
+    this.#counters.raised(def.name);
+    if (this.#index.nextExpiryMs <= this.#now()) this.#purgeExpired();
+    const event = createEvent(def, params, options, this.#defaultSourceId);
+    let delivered = 0;
+    for (const sub of this.#index.candidates(def.id)) {
+      if (!sub.matches(event)) continue;
+      sub.matched++;
+      if (sub.runner.enqueue(event)) delivered++;
+      else this.#counters.dropped(def.name);
+    }
+    for (const tap of this.#taps) tap(event);
+    return delivered;
+  }
+
+  #purgeExpired(): void {
+    const now = this.#now();
+    for (const sub of this.#index.all()) {
+      if (expiresAtMs(sub) <= now) void this.#remove(sub, true);
+    }
+  }
+
+  async #remove(sub: Subscription, expired: boolean): Promise<void> {
+    if (!this.#index.remove(sub)) return;
+    this.logger.debug({ socket: sub.socket, expired }, 'Subscriber removed.');
+    await sub.runner.idle(AbortSignal.timeout(this.#delivery.writeTimeoutMs));
+    sub.runner.discard();
+    await this.#pool.release(sub.socket);
+  }
+
+  #target(options: SubscribeOptions): SubscriptionTarget {
+    if ((options.event === undefined) === (options.filter === undefined)) {
+      throw new HeraldError('HERALD_ERR_SUBSCRIBE', 'Give exactly one of "event" or "filter"');
+    }
+    if (options.event !== undefined) {
+      if (!this.catalogue.has(options.event)) throw new HeraldError('HERALD_ERR_UNKNOWN_EVENT', `Unknown event "${options.event}"`);
+      return { event: options.event };
+    }
+    return { filter: options.filter as string };
+  }
+
+  #matcher(target: SubscriptionTarget): (event: HeraldEvent) => boolean {
+    if (target.event !== undefined) return () => true;
+    try {
+      const compiled = compileFilter(target.filter);
+      return (event) => compiled.match(event);
+    } catch (error) {
+      throw new HeraldError('HERALD_ERR_SUBSCRIBE', `Bad filter: ${toError(error).message}`, { cause: error });
+    }
+  }
+}
+
+function normaliseExpire(expire: number | undefined): number | null {
+  if (expire === undefined || expire === null) return null;
+  if (!Number.isInteger(expire) || expire < 0) {
+    throw new HeraldError('HERALD_ERR_SUBSCRIBE', `"expire" must be a non-negative integer of seconds, got ${String(expire)}`);
+  }
+  return expire;
+}

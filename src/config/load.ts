@@ -1,0 +1,86 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Value } from '@sinclair/typebox/value';
+import { parseDocument } from 'yaml';
+import { HeraldError } from '../errors/herald-error.js';
+import { ConfigSchema, type HeraldConfig } from './schema.js';
+
+/** A loaded, validated, frozen config plus where it came from. */
+export interface LoadedConfig {
+  readonly config: HeraldConfig;
+  /** The file read, or undefined when running on embedded defaults. */
+  readonly path: string | undefined;
+}
+
+export type ConfigEnv = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Loads herald.yaml: explicit path, else HERALD_CONFIG, else embedded defaults.
+ * Environment overrides secrets (HERALD_TOKEN). Every problem is reported at once,
+ * each with its key path.
+ * @throws HeraldError HERALD_ERR_CONFIG
+ */
+export async function loadConfig(path: string | undefined, env: ConfigEnv = process.env): Promise<LoadedConfig> {
+  const file = path ?? env.HERALD_CONFIG;
+  if (file === undefined || file === '') return { config: parseConfig({}, env), path: undefined };
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new HeraldError('HERALD_ERR_CONFIG', `Cannot read config file ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  return { config: parseConfigText(text, env, file), path: resolve(file) };
+}
+
+export function parseConfigText(text: string, env: ConfigEnv = {}, origin = 'herald.yaml'): HeraldConfig {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const lines = doc.errors.map((error) => `  ${origin}: ${error.message.split('\n')[0]}`);
+    throw new HeraldError('HERALD_ERR_CONFIG', `Invalid YAML in ${origin}:\n${lines.join('\n')}`);
+  }
+  return parseConfig(doc.toJS() ?? {}, env, origin);
+}
+
+/** Validates a plain object as config. */
+export function parseConfig(input: unknown, env: ConfigEnv = {}, origin = 'config'): HeraldConfig {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new HeraldError('HERALD_ERR_CONFIG', `${origin}: the top level must be a mapping of keys`);
+  }
+  const candidate = Value.Default(ConfigSchema, structuredClone(input)) as Record<string, unknown>;
+  applyEnv(candidate, env);
+  const problems = [...Value.Errors(ConfigSchema, candidate)].map(
+    (error) => `  ${keyPath(error.path)}: ${error.message}${describeValue(error.value)}`,
+  );
+  if (problems.length > 0) {
+    throw new HeraldError('HERALD_ERR_CONFIG', `Invalid config in ${origin}:\n${[...new Set(problems)].join('\n')}`);
+  }
+  return deepFreeze(candidate as HeraldConfig);
+}
+
+function applyEnv(candidate: Record<string, unknown>, env: ConfigEnv): void {
+  const token = env.HERALD_TOKEN;
+  if (token !== undefined && token !== '') {
+    const mi = (candidate.mi ?? {}) as Record<string, unknown>;
+    candidate.mi = { ...mi, token };
+  }
+}
+
+/** `/mi/listen` → `mi.listen`; `/subscribers/0/socket` → `subscribers[0].socket`. */
+function keyPath(pointer: string): string {
+  if (pointer === '') return '(top level)';
+  return pointer.slice(1).split('/').map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((out, part) => (/^\d+$/.test(part) ? `${out}[${part}]` : out === '' ? part : `${out}.${part}`), '');
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined || typeof value === 'object') return '';
+  return ` (got ${JSON.stringify(value)})`;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,29 @@
+import { Type } from '@sinclair/typebox';
+
+/** Top-level keys owned by the core: data dir, logging, file roots, delivery bounds, subscribers. */
+export const SubscriberEntry = Type.Object({
+  socket: Type.String({ minLength: 3, description: 'transport:address[?option=value&…]' }),
+  event: Type.Optional(Type.String({ description: 'Event name; give this or filter.' })),
+  filter: Type.Optional(Type.String({ description: 'Filter expression (docs/filters.md); give this or event.' })),
+  expire: Type.Optional(Type.Integer({ minimum: 1, description: 'Seconds until the subscription lapses; omit for forever.' })),
+}, { additionalProperties: false });
+
+export const LogSection = Type.Object({
+  level: Type.Union(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].map((l) => Type.Literal(l)), {
+    default: 'info', description: 'Herald\'s own log level (pino levels).',
+  }),
+}, { additionalProperties: false, default: {} });
+
+export const FilesSection = Type.Object({
+  roots: Type.Optional(Type.Array(Type.String({ minLength: 1 }), {
+    description: 'Directories file backends may write under. Default: [data_dir].',
+  })),
+}, { additionalProperties: false, default: {} });
+
+export const DeliverySection = Type.Object({
+  max_queue_events: Type.Integer({ minimum: 1, default: 10000, description: 'Events queued per subscriber before new ones are dropped and counted.' }),
+  max_batch_events: Type.Integer({ minimum: 1, default: 512, description: 'Largest batch handed to one backend write.' }),
+  write_timeout_ms: Type.Integer({ minimum: 1, default: 10000, description: 'A write not settled by then is abandoned and retried.' }),
+  retry_base_ms: Type.Integer({ minimum: 1, default: 100, description: 'First retry delay; doubles per attempt with jitter.' }),
+  retry_max_ms: Type.Integer({ minimum: 1, default: 10000, description: 'Largest retry delay.' }),
+}, { additionalProperties: false, default: {} });

@@ -1,0 +1,17 @@
+import { Catalogue } from '../catalogue.js';
+import type { EventDef } from '../define.js';
+import { corePack } from './core.js';
+import { dovecotPack } from './dovecot.js';
+import { ovenmediaenginePack } from './ovenmediaengine.js';
+
+/** Every pack Herald ships, by name. */
+export const PACKS: Readonly<Record<string, readonly EventDef[]>> = {
+  core: corePack,
+  dovecot: dovecotPack,
+  ovenmediaengine: ovenmediaenginePack,
+};
+
+/** A catalogue holding every shipped pack. */
+export function createDefaultCatalogue(): Catalogue {
+  return new Catalogue(Object.values(PACKS).flat());
+}

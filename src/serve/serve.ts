@@ -1,0 +1,128 @@
+import { mkdir, realpath } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { BackendRegistry } from '../bus/backend-registry.js';
+import { Bus } from '../bus/bus.js';
+import { registerShippedBackends } from '../backends/index.js';
+import { HeraldError } from '../errors/herald-error.js';
+import { loadConfig } from '../config/load.js';
+import type { HeraldConfig } from '../config/schema.js';
+import { createDefaultCatalogue } from '../events/packs/index.js';
+import { createLogger, type Logger } from '../log/logger.js';
+import { SR_STATUS, StatusRegistry } from '../process/status/registry.js';
+import type { Runtime, Service, ServiceStarter } from './runtime.js';
+import { SERVICES } from './services.js';
+
+/*
+ *  herald serve: the composition root.
+ *
+ *   config ─▶ data dir ─▶ bus (catalogue + backends) ─▶ services (MI, collectors, core events)
+ *                                   │
+ *                                   └─▶ subscribers from config (default: jsonl events.log)
+ *
+ *  Shutdown runs the other way: stop services, drain the bus, flush and close backends.
+ */
+
+export interface ServeOptions {
+  readonly configPath?: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly announce?: (line: string) => void;
+  readonly logger?: Logger;
+  /** Replaces the shipped service list (tests). */
+  readonly services?: readonly ServiceStarter[];
+}
+
+export interface Daemon {
+  readonly runtime: Runtime;
+  /** Graceful stop within the deadline; idempotent. */
+  stop(deadlineMs?: number): Promise<void>;
+}
+
+export async function startDaemon(options: ServeOptions = {}): Promise<Daemon> {
+  const loaded = await loadConfig(options.configPath, options.env ?? process.env);
+  const { config } = loaded;
+  const announce = options.announce ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const logger = options.logger ?? createLogger({ level: config.log.level });
+  const dataDir = resolve(config.data_dir);
+  await mkdir(dataDir, { recursive: true });
+  announce(`data dir ${dataDir}`);
+  const fileRoots = await resolveRoots(config, dataDir);
+  const bus = new Bus({
+    catalogue: createDefaultCatalogue(),
+    backends: registerShippedBackends(new BackendRegistry()),
+    logger,
+    fileRoots,
+    dataDir,
+    defaultSourceId: 'herald',
+    delivery: {
+      maxQueueEvents: config.delivery.max_queue_events,
+      maxBatchEvents: config.delivery.max_batch_events,
+      writeTimeoutMs: config.delivery.write_timeout_ms,
+      retryBaseMs: config.delivery.retry_base_ms,
+      retryMaxMs: config.delivery.retry_max_ms,
+    },
+  });
+  const status = new StatusRegistry({ bus });
+  status.register('core', 'main', SR_STATUS.CORE_INITIALIZING, 'starting');
+  const runtime: Runtime = {
+    config, configPath: loaded.path, bus, logger, dataDir, fileRoots, announce, shared: new Map<string, unknown>([['status', status]]),
+  };
+  const services: Service[] = [];
+  try {
+    for (const start of options.services ?? SERVICES) {
+      const service = await start(runtime);
+      if (service !== undefined) services.push(service);
+    }
+    await subscribeFromConfig(runtime);
+    status.setStatus('core', 'main', SR_STATUS.CORE_RUNNING, 'running');
+  } catch (error) {
+    await stopAll(services, bus, 2000, logger);
+    throw error;
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    runtime,
+    stop: (deadlineMs = 5000) => {
+      if (stopping === undefined) {
+        status.setStatus('core', 'main', SR_STATUS.CORE_TERMINATING, 'shutting down');
+        stopping = stopAll(services, bus, deadlineMs, logger);
+      }
+      return stopping;
+    },
+  };
+}
+
+async function resolveRoots(config: HeraldConfig, dataDir: string): Promise<string[]> {
+  const roots = config.files.roots ?? [dataDir];
+  const out: string[] = [];
+  for (const root of roots) {
+    try {
+      out.push(await realpath(resolve(root)));
+    } catch {
+      // A root that does not exist yet cannot hold files; keep its resolved path so errors name it.
+      out.push(resolve(root));
+    }
+  }
+  return out;
+}
+
+async function subscribeFromConfig(runtime: Runtime): Promise<void> {
+  const entries = runtime.config.subscribers
+    ?? [{ socket: `jsonl:${runtime.dataDir}/events.log`, filter: 'level>=info' }];
+  for (const [index, entry] of entries.entries()) {
+    const result = await runtime.bus.subscribe(entry.socket, entry).catch((error: Error) => {
+      throw new HeraldError('HERALD_ERR_CONFIG', `Invalid config: subscribers[${index}] (${entry.socket}): ${error.message}`, { cause: error });
+    });
+    if (result.action !== 'unsubscribed') runtime.announce(`subscriber ${entry.socket} (${entry.event ?? entry.filter})`);
+  }
+}
+
+async function stopAll(services: Service[], bus: Bus, deadlineMs: number, logger: Logger): Promise<void> {
+  for (const service of [...services].reverse()) {
+    try {
+      await service.stop();
+    } catch (error) {
+      logger.warn({ err: error, service: service.name }, 'Service failed to stop cleanly.');
+    }
+  }
+  await bus.close({ deadlineMs });
+}

@@ -1,0 +1,7 @@
+import type { ServiceStarter } from './runtime.js';
+
+/**
+ * The services `herald serve` starts, in order; they stop in reverse order.
+ * Each feature adds its starter here (one line each).
+ */
+export const SERVICES: readonly ServiceStarter[] = [];

@@ -26,19 +26,15 @@ export interface EventDef<N extends string = string, S extends ParamShape = Para
   readonly id: number;
 }
 
-export interface EventSpec<N extends string, S extends ParamShape, P extends EventDef | undefined> {
-  readonly name: N;
-  readonly pack: string;
-  readonly category: string;
-  readonly level: Level;
-  readonly description: string;
-  readonly params: S;
-  readonly parent?: P;
-  readonly summary?: string;
-  readonly cause?: string;
-  readonly snapshot?: boolean;
-  readonly pairedWith?: string;
-}
+/** What `defineEvent` takes: the def's own fields, with the derived ones (params order, id) left out. */
+export type EventSpec<N extends string, S extends ParamShape, P extends EventDef | undefined> =
+  Pick<EventDef<N, S>, 'name' | 'pack' | 'category' | 'level' | 'description' | 'params'> & {
+    readonly parent?: P;
+    readonly summary?: string;
+    readonly cause?: string;
+    readonly snapshot?: boolean;
+    readonly pairedWith?: string;
+  };
 
 type ParentShape<P> = P extends EventDef<string, infer PS> ? PS : {};
 

@@ -12,13 +12,13 @@ export const LogSection = Type.Object({
   level: Type.Union(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].map((l) => Type.Literal(l)), {
     default: 'info', description: 'Herald\'s own log level (pino levels).',
   }),
-}, { additionalProperties: false, default: {} });
+}, { additionalProperties: false, default: {}, description: 'Herald\'s own logging.' });
 
 export const FilesSection = Type.Object({
   roots: Type.Optional(Type.Array(Type.String({ minLength: 1 }), {
     description: 'Directories file backends may write under. Default: [data_dir].',
   })),
-}, { additionalProperties: false, default: {} });
+}, { additionalProperties: false, default: {}, description: 'Where file backends may write.' });
 
 export const DeliverySection = Type.Object({
   max_queue_events: Type.Integer({ minimum: 1, default: 10000, description: 'Events queued per subscriber before new ones are dropped and counted.' }),
@@ -26,4 +26,4 @@ export const DeliverySection = Type.Object({
   write_timeout_ms: Type.Integer({ minimum: 1, default: 10000, description: 'A write not settled by then is abandoned and retried.' }),
   retry_base_ms: Type.Integer({ minimum: 1, default: 100, description: 'First retry delay; doubles per attempt with jitter.' }),
   retry_max_ms: Type.Integer({ minimum: 1, default: 10000, description: 'Largest retry delay.' }),
-}, { additionalProperties: false, default: {} });
+}, { additionalProperties: false, default: {}, description: 'Per-subscriber queue bounds and retry pacing (docs/backends.md).' });

@@ -78,6 +78,8 @@ export type OperationSpec<N extends string, S extends ParamShape, F extends Para
     /** Params only the `_finished` event has (results, byte counts, errors). */
     readonly finishedParams: F;
     readonly finishedDescription?: string;
+    /** Level of the `_finished` half; defaults to `level`. Dovecot starts at debug and finishes at info. */
+    readonly finishedLevel?: Level;
   };
 
 export interface OperationDefs<N extends string, S extends ParamShape, F extends ParamShape> {
@@ -92,7 +94,7 @@ export interface OperationDefs<N extends string, S extends ParamShape, F extends
 export function defineOperation<N extends string, S extends ParamShape, F extends ParamShape, P extends EventDef | undefined = undefined>(
   spec: OperationSpec<N, S, F, P>,
 ): OperationDefs<N, MergeShapes<ParentShape<P>, S>, F> {
-  const { finishedParams, finishedDescription, ...common } = spec;
+  const { finishedParams, finishedDescription, finishedLevel, ...common } = spec;
   const started = defineEvent({
     ...common,
     name: `${spec.name}_started` as `${N}_started`,
@@ -102,6 +104,7 @@ export function defineOperation<N extends string, S extends ParamShape, F extend
     ...common,
     name: `${spec.name}_finished` as `${N}_finished`,
     description: finishedDescription ?? spec.description,
+    level: finishedLevel ?? spec.level,
     parent: started,
     params: { ...finishedParams, duration: durationParam },
     pairedWith: `${spec.name}_started`,

@@ -1,11 +1,8 @@
-import { defineEvent, type EventDef, type EventSpec, type OperationDefs } from '../../define.js';
-import { param, type MergeShapes, type ParamShape } from '../../params.js';
+import { defineEvent, defineOperation, type EventDef, type EventSpec, type OperationDefs } from '../../define.js';
+import type { MergeShapes, ParamShape } from '../../params.js';
 
 /** Every event declared here ships in the `dovecot` pack. */
 export const DOVECOT_PACK = 'dovecot';
-
-/** Dovecot's stats process adds `duration` (µs, creation to send) to every event it exports. */
-const durationParam = param.duration('Time from the _started event to this one, in microseconds (Dovecot `duration`).');
 
 export interface DovecotOperationSpec<N extends string, S extends ParamShape, F extends ParamShape> {
   /** The operation's name without the `_started`/`_finished` suffix. */
@@ -19,37 +16,21 @@ export interface DovecotOperationSpec<N extends string, S extends ParamShape, F 
   readonly finishedParams: F;
 }
 
-/**
- * Declares a Dovecot `_started`/`_finished` pair. Same shape as core's
- * `defineOperation` (the finished half inherits the started params and adds
- * `duration`), but with Dovecot's two levels: the start is `debug`, the end
- * `info`. `defineOperation` gives both halves one level, hence this helper.
- */
+/** A Dovecot `_started`/`_finished` pair: the start is `debug`, the end `info`, as Dovecot emits them. */
 export function defineDovecotOperation<N extends string, S extends ParamShape, F extends ParamShape>(
   spec: DovecotOperationSpec<N, S, F>,
 ): OperationDefs<N, S, F> {
-  const startedName = `${spec.name}_started` as const;
-  const finishedName = `${spec.name}_finished` as const;
-  const started = defineEvent({
-    name: startedName,
+  return defineOperation({
+    name: spec.name,
     pack: DOVECOT_PACK,
     category: spec.category,
     level: 'debug',
+    finishedLevel: 'info',
     description: spec.startedDescription,
+    finishedDescription: spec.finishedDescription,
     params: spec.params,
-    pairedWith: finishedName,
-  });
-  const finished = defineEvent({
-    name: finishedName,
-    pack: DOVECOT_PACK,
-    category: spec.category,
-    level: 'info',
-    description: spec.finishedDescription,
-    parent: started,
-    params: { ...spec.finishedParams, duration: durationParam },
-    pairedWith: startedName,
-  });
-  return { started, finished } as unknown as OperationDefs<N, S, F>;
+    finishedParams: spec.finishedParams,
+  }) as unknown as OperationDefs<N, S, F>;
 }
 
 type ParentShape<P> = P extends EventDef<string, infer PS> ? PS : {};

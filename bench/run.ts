@@ -10,6 +10,8 @@ type Suite = (options: BenchOptions) => Promise<BenchReport>;
 
 const SUITES: Readonly<Record<string, () => Promise<Suite>>> = {
   raise: async () => (await import('./raise.js')).run,
+  instrument: async () => (await import('./instrument.js')).run,
+  files: async () => (await import('./files.js')).run,
 };
 
 function printTable(report: BenchReport): void {

@@ -41,10 +41,32 @@ export type { Backend, BackendContext, BackendFactory, WriteResult } from './bus
 export { BackendRegistry } from './bus/backend-registry.js';
 export { registerShippedBackends } from './backends/index.js';
 export { memoryBackend, memoryStore, MemoryStore } from './backends/memory/index.js';
+export {
+  createFlatstoreFactory, createJsonlFactory, decodeFlatstoreParams, decodeJsonlParams, flatstoreBackend, jsonlBackend,
+  listOpenFiles, parseFlatstore, parseJsonl, readFlatstore, readJsonl, rotate, rotateFiles, splitFlatstoreLine, startFileService,
+} from './backends/files.js';
+export type {
+  FlatReadOptions, FlatRecord, FlatstoreFactoryOptions, JsonlFactoryOptions, JsonlReadOptions, OpenFileInfo, RotationInfo, RotationReason,
+} from './backends/files.js';
+export { eventToJsonLine, JsonLineSerializer } from './events/serialize-json.js';
+export type { EventRecordJson, JsonTimeZone } from './events/serialize-json.js';
 
 // Status/report registry
 export { StatusRegistry, SR_STATUS } from './process/status/registry.js';
 export type { IdentifierState, StatusReport, StatusRegistryOptions } from './process/status/registry.js';
+
+// Management interface
+export { defineCommand } from './mi/command.js';
+export type { MiCallContext, MiCommand, MiCommandDescription, MiCommandSpec, MiParamSpec, MiParamType, MiParamsOf } from './mi/command.js';
+export { MiCommandRegistry, miCommandRegistry, MI_COMMANDS_KEY } from './mi/registry.js';
+export { MiParamsError } from './mi/params.js';
+export { RpcError, RPC_ERROR } from './mi/jsonrpc.js';
+export { createMiServer } from './mi/server.js';
+export type { MiServer, MiServerOptions } from './mi/server.js';
+export { startMiService, MI_ADDRESS_KEY } from './mi/service.js';
+export type { MiAddress } from './mi/service.js';
+export { IngestCounters, ingestCounters, registerIngestCounters } from './mi/ingest-counters.js';
+export type { IngestCounterSource } from './mi/ingest-counters.js';
 
 // Daemon and config
 export { startDaemon } from './serve/serve.js';

@@ -59,6 +59,7 @@ export class Bus {
   readonly #defaultSourceId: string;
   readonly #now: () => number;
   readonly #abort = new AbortController();
+  readonly #onSettled = (batch: readonly HeraldEvent[], outcome: 'delivered' | 'failed') => this.#counters.settled(batch, outcome);
   #nextId = 1;
   #closed = false;
   #taps = new Set<(event: HeraldEvent) => void>();
@@ -136,7 +137,7 @@ export class Bus {
     const backend = await this.#pool.acquire(socket.trim());
     const sub: Subscription = {
       id: this.#nextId++, socket: socket.trim(), target, key, matches, matched: 0,
-      runner: new DeliveryRunner(backend, this.#delivery),
+      runner: new DeliveryRunner(backend, this.#delivery, this.#onSettled),
       subscribedAtMs: this.#now(), expireSeconds: expire,
     };
     this.#index.add(sub, this.catalogue.get(target.event ?? '')?.id);
@@ -195,16 +196,25 @@ export class Bus {
 
   #dispatch(def: EventDef, params: Readonly<Record<string, ParamValue | undefined>>, options: RaiseOptions | undefined): number {
     this.#counters.raised(def.name);
-    if (this.#index.nextExpiryMs <= this.#now()) this.#purgeExpired();
+    const nextExpiryMs = this.#index.nextExpiryMs;
+    // Reading the clock only when something can expire keeps it off the common path.
+    if (nextExpiryMs !== Number.POSITIVE_INFINITY && nextExpiryMs <= this.#now()) this.#purgeExpired();
     const event = createEvent(def, params, options, this.#defaultSourceId);
+    // Plain loops over the index's copy-on-write arrays: a generator here cost ~10% of a delivered raise.
+    const delivered = this.#offer(this.#index.eventSubscribers(def.id), event) + this.#offer(this.#index.filterSubscribers(), event);
+    if (this.#taps.size > 0) for (const tap of this.#taps) tap(event);
+    return delivered;
+  }
+
+  #offer(subs: readonly Subscription[], event: HeraldEvent): number {
     let delivered = 0;
-    for (const sub of this.#index.candidates(def.id)) {
+    for (let i = 0; i < subs.length; i++) {
+      const sub = subs[i];
       if (!sub.matches(event)) continue;
       sub.matched++;
       if (sub.runner.enqueue(event)) delivered++;
-      else this.#counters.dropped(def.name);
+      else this.#counters.dropped(event.name);
     }
-    for (const tap of this.#taps) tap(event);
     return delivered;
   }
 

@@ -33,6 +33,9 @@ export interface DeliveryCounters {
 
 const TIMEOUT = Symbol('timeout');
 
+/** Told how each batch ended, so the bus can count per event as well as per subscriber. */
+export type SettledListener = (batch: readonly HeraldEvent[], outcome: 'delivered' | 'failed') => void;
+
 /**
  * One subscriber's bounded queue. `enqueue` is synchronous and never blocks: when
  * the queue is full the newest event is dropped and counted. A single pump writes
@@ -49,9 +52,12 @@ export class DeliveryRunner {
   #retryTimer: NodeJS.Timeout | undefined;
   #idleWaiters: Array<() => void> = [];
 
-  constructor(backend: Backend, options: DeliveryOptions) {
+  readonly #onSettled: SettledListener | undefined;
+
+  constructor(backend: Backend, options: DeliveryOptions, onSettled?: SettledListener) {
     this.#backend = backend;
     this.#options = options;
+    this.#onSettled = onSettled;
   }
 
   get queueDepth(): number {
@@ -117,6 +123,7 @@ export class DeliveryRunner {
           this.counters.failed += batch.length;
           this.counters.lastError = result.error.message;
         }
+        this.#onSettled?.(batch, result.status === 'ok' ? 'delivered' : 'failed');
       }
     } finally {
       this.#pumping = false;

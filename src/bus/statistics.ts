@@ -5,6 +5,10 @@ export interface EventStatistics {
   readonly raised: number;
   /** Times a subscriber's full queue refused this event. */
   readonly dropped: number;
+  /** Deliveries to subscribers' backends (one event to two subscribers counts 2). */
+  readonly delivered: number;
+  /** Deliveries a backend refused for good or threw on. */
+  readonly failed: number;
 }
 
 export interface BusStatistics {
@@ -21,7 +25,7 @@ export interface BusStatistics {
 
 /** Per-event counters. Kept off the no-listener path on purpose: that path must stay free. */
 export class EventCounters {
-  readonly #events = new Map<string, { raised: number; dropped: number }>();
+  readonly #events = new Map<string, { raised: number; dropped: number; delivered: number; failed: number }>();
 
   raised(name: string): void {
     this.#entry(name).raised++;
@@ -29,6 +33,10 @@ export class EventCounters {
 
   dropped(name: string): void {
     this.#entry(name).dropped++;
+  }
+
+  settled(batch: readonly { readonly name: string }[], outcome: 'delivered' | 'failed'): void {
+    for (const event of batch) this.#entry(event.name)[outcome]++;
   }
 
   snapshot(subscribers: readonly SubscriberInfo[]): BusStatistics {
@@ -55,7 +63,7 @@ export class EventCounters {
   #entry(name: string) {
     let entry = this.#events.get(name);
     if (entry === undefined) {
-      entry = { raised: 0, dropped: 0 };
+      entry = { raised: 0, dropped: 0, delivered: 0, failed: 0 };
       this.#events.set(name, entry);
     }
     return entry;

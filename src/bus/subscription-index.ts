@@ -29,10 +29,14 @@ export class SubscriptionIndex {
     return [...this.#byKey.values()];
   }
 
-  /** Event subscribers of `id`, then filter subscribers. */
-  *candidates(id: number): Iterable<Subscription> {
-    yield* this.#byEventId[id] ?? NONE;
-    yield* this.#filtered;
+  /** Event subscribers of `id` (copy-on-write array: safe to iterate while subscriptions change). */
+  eventSubscribers(id: number): readonly Subscription[] {
+    return this.#byEventId[id] ?? NONE;
+  }
+
+  /** Filter subscribers, which may match any event (copy-on-write array). */
+  filterSubscribers(): readonly Subscription[] {
+    return this.#filtered;
   }
 
   add(sub: Subscription, eventId: number | undefined): void {

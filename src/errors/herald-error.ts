@@ -16,6 +16,8 @@ export type HeraldErrorCode =
   | 'HERALD_ERR_WRITE_TIMEOUT'
   | 'HERALD_ERR_BUS_CLOSED'
   | 'HERALD_ERR_UNKNOWN_STATUS'
+  | 'HERALD_ERR_DUPLICATE_COMMAND'
+  | 'HERALD_ERR_NOT_FOUND'
   | 'HERALD_ERR_FILTER_SYNTAX';
 
 export class HeraldError extends Error {

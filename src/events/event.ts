@@ -39,14 +39,34 @@ export function nowUs(): number {
 
 const PLACEHOLDER = /\{([A-Za-z0-9_]+)\}/g;
 
-/** Fills a summary template such as `Stream {stream} created`; unknown names render empty. */
+/** A template split once into literal text (even indexes) and param names (odd indexes). */
+const compiledTemplates = new Map<string, readonly string[]>();
+
+function templateParts(template: string): readonly string[] {
+  let parts = compiledTemplates.get(template);
+  if (parts === undefined) {
+    parts = template.split(PLACEHOLDER);
+    // Catalogue templates are few; a caller rendering ad-hoc templates must not grow this forever.
+    if (compiledTemplates.size < 4096) compiledTemplates.set(template, parts);
+  }
+  return parts;
+}
+
+function placeholderText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/**
+ * Fills a summary template such as `Stream {stream} created`; unknown names render empty.
+ * Templates are split once and cached: this runs on every raise somebody listens to.
+ */
 export function renderSummary(template: string | undefined, params: Readonly<Record<string, unknown>>): string | undefined {
   if (template === undefined) return undefined;
-  return template.replace(PLACEHOLDER, (_, key: string) => {
-    const value = params[key];
-    if (value === undefined || value === null) return '';
-    return typeof value === 'object' ? JSON.stringify(value) : String(value);
-  });
+  const parts = templateParts(template);
+  let out = parts[0];
+  for (let i = 1; i < parts.length; i += 2) out += placeholderText(params[parts[i]]) + parts[i + 1];
+  return out;
 }
 
 export function createEvent(

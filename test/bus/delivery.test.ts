@@ -57,6 +57,7 @@ test('queue overflow is counted per subscriber and per event', async (t) => {
   release();
   await bus.drain();
   assert.equal(bus.subscribers()[0].delivered, 10);
+  assert.deepEqual(bus.statistics().events.E_CORE_LOG, { raised: 25, dropped: 15, delivered: 10, failed: 0 });
 });
 
 test('a retryable result keeps the batch queued and delivers it once the backend recovers', async (t) => {

@@ -1,8 +1,22 @@
 import { Type } from '@sinclair/typebox';
 
-/** The management interface: JSON-RPC 2.0 at POST /mi, SSE at /events/stream, /health. */
+/** The management interface: JSON-RPC 2.0 at POST /mi, SSE at /events/stream, /health. See docs/mi.md. */
 export const MiSection = Type.Object({
   enabled: Type.Boolean({ default: true, description: 'Start the management interface.' }),
-  listen: Type.String({ default: '127.0.0.1:8888', description: 'host:port. Any non-loopback address requires a token.' }),
-  token: Type.Optional(Type.String({ minLength: 16, description: 'Bearer token. Overridden by HERALD_TOKEN.' })),
-}, { additionalProperties: false, default: {} });
+  listen: Type.String({
+    default: '127.0.0.1:8888',
+    description: 'host:port (IPv6 as [::1]:8888; port 0 picks a free port). A non-loopback address needs a token, or Herald refuses to start.',
+  }),
+  token: Type.Optional(Type.String({ minLength: 16, description: 'Bearer token every call must carry. Overridden by HERALD_TOKEN.' })),
+  require_token: Type.Boolean({
+    default: false,
+    description: 'Demand a bearer token even on loopback. With no mi.token/HERALD_TOKEN, one is generated into <data_dir>/mi.token (mode 0600) on first start and reused.',
+  }),
+  max_body_bytes: Type.Integer({ minimum: 256, default: 1_048_576, description: 'Largest request body; bigger requests get HTTP 413.' }),
+  max_batch: Type.Integer({ minimum: 1, default: 100, description: 'Most calls in one JSON-RPC batch; longer batches are refused as invalid requests.' }),
+  stream_buffer_events: Type.Integer({
+    minimum: 1,
+    default: 1000,
+    description: 'Events held per /events/stream client that reads slowly; beyond that new events are dropped and counted.',
+  }),
+}, { additionalProperties: false, default: {}, description: 'The management interface: JSON-RPC at POST /mi, live events at /events/stream, /health (docs/mi.md).' });

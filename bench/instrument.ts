@@ -1,0 +1,177 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import { registerShippedBackends } from '../src/backends/index.js';
+import { WRITE_OK } from '../src/bus/backend.js';
+import { BackendRegistry } from '../src/bus/backend-registry.js';
+import { Bus } from '../src/bus/bus.js';
+import { createDefaultCatalogue } from '../src/events/packs/index.js';
+import { instrument } from '../src/process/instrument/index.js';
+import { round } from './measure.js';
+import type { BenchOptions, BenchReport } from './report.js';
+
+/*
+ * Loopback HTTP request throughput with Dovecot-style instrumentation off and
+ * on, alternating in the same run, over a keep-alive agent, CONCURRENCY
+ * requests in flight. "On" means instrument({http, net, dns}) with a
+ * subscriber taking every event it raises, so raise, filter, queue and
+ * delivery are all paid for. Two set-ups:
+ * - server in another process: the figure is the calling side's cost alone;
+ * - server in this process: an application that serves HTTP and calls HTTP,
+ *   both sides instrumented.
+ */
+const SERVER = `
+const http = require('node:http');
+const server = http.createServer((req, res) => { req.resume(); req.on('end', () => res.end('ok')); });
+server.keepAliveTimeout = 60000;
+server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
+`;
+const CONCURRENCY = 16;
+const REQUESTS = 6000;
+const FETCH_REQUESTS = 3000;
+const ROUNDS = 9;
+
+function startServer(): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.stdout?.once('data', (chunk: Buffer) => resolve({ child, port: Number(chunk.toString().trim()) }));
+  });
+}
+
+function viaHttp(agent: http.Agent, port: number): () => Promise<void> {
+  return () => new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path: '/bench', agent }, (res) => {
+      res.resume();
+      res.on('end', resolve);
+    }).on('error', reject);
+  });
+}
+
+function viaFetch(port: number): () => Promise<void> {
+  return async () => {
+    await (await fetch(`http://127.0.0.1:${port}/bench`)).arrayBuffer();
+  };
+}
+
+interface Sample {
+  /** Requests per second of wall time. */
+  readonly rate: number;
+  /** This process's CPU time (user + system) per request, µs. */
+  readonly cpuUs: number;
+}
+
+/** `total` requests, CONCURRENCY in flight. */
+async function throughput(total: number, send: () => Promise<void>): Promise<Sample> {
+  let started = 0;
+  const worker = async () => {
+    while (started < total) {
+      started++;
+      await send();
+    }
+  };
+  const cpu = process.cpuUsage();
+  const begin = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const seconds = Number(process.hrtime.bigint() - begin) / 1e9;
+  const used = process.cpuUsage(cpu);
+  return { rate: total / seconds, cpuUs: (used.user + used.system) / total };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+interface Comparison {
+  readonly off: Sample;
+  readonly on: Sample;
+  /** Per-round on/off throughput ratios. */
+  readonly ratios: number[];
+}
+
+/** Alternates off/on rounds so drift in machine load hits both sides alike; medians per side. */
+async function compare(bus: Bus, total: number, send: () => Promise<void>): Promise<Comparison> {
+  await throughput(total / 2, send);
+  const off: Sample[] = [];
+  const on: Sample[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    off.push(await throughput(total, send));
+    const undo = instrument(bus, { http: true, net: true, dns: true });
+    on.push(await throughput(total, send));
+    undo();
+  }
+  const side = (samples: Sample[]): Sample => ({ rate: median(samples.map((s) => s.rate)), cpuUs: median(samples.map((s) => s.cpuUs)) });
+  return { off: side(off), on: side(on), ratios: on.map((s, i) => s.rate / off[i].rate) };
+}
+
+function ratios(c: Comparison): string {
+  return c.ratios.map((r) => round(r, 3)).join(', ');
+}
+
+function nullBus(): { bus: Bus; delivered: () => number } {
+  let delivered = 0;
+  const backends = registerShippedBackends(new BackendRegistry()).register({
+    transport: 'null',
+    description: 'counts and drops',
+    create: () => ({
+      open: async () => {},
+      write: async (batch) => {
+        delivered += batch.length;
+        return WRITE_OK;
+      },
+      flush: async () => {},
+      close: async () => {},
+    }),
+  });
+  return { bus: new Bus({ catalogue: createDefaultCatalogue(), backends }), delivered: () => delivered };
+}
+
+async function startLocalServer(): Promise<{ server: http.Server; port: number }> {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.end('ok'));
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: (server.address() as { port: number }).port };
+}
+
+export async function run(_options: BenchOptions): Promise<BenchReport> {
+  const { child, port } = await startServer();
+  const local = await startLocalServer();
+  const { bus, delivered } = nullBus();
+  await bus.subscribe('null:all', { filter: 'event=http_request_* OR event=*_connection_* OR event=dns_request_*' });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  try {
+    const viaAgent = await compare(bus, REQUESTS, viaHttp(agent, port));
+    const inProcess = await compare(bus, REQUESTS, viaHttp(agent, local.port));
+    const viaFetchApi = await compare(bus, FETCH_REQUESTS, viaFetch(port));
+    await bus.drain();
+    const row = (name: string, c: Comparison) => [
+      { name: `${name}, instrumentation off`, value: Math.round(c.off.rate), unit: 'req/s' },
+      { name: `${name}, instrumentation on`, value: Math.round(c.on.rate), unit: 'req/s', anchor: 'off', ratio: round(c.on.rate / c.off.rate, 3) },
+      { name: `${name}, client CPU per request, off`, value: round(c.off.cpuUs, 1), unit: 'µs' },
+      { name: `${name}, client CPU per request, on`, value: round(c.on.cpuUs, 1), unit: 'µs', anchor: 'off', ratio: round(c.on.cpuUs / c.off.cpuUs, 3) },
+    ];
+    return {
+      suite: 'instrument',
+      results: [
+        ...row('http.request, server in another process', viaAgent),
+        ...row('http.request, server in this process', inProcess),
+        ...row('fetch, server in another process', viaFetchApi),
+      ],
+      notes: [
+        `${CONCURRENCY} concurrent requests, ${ROUNDS} alternating off/on rounds (median of each side).`,
+        `Per-round on/off ratios: other process ${ratios(viaAgent)}; this process ${ratios(inProcess)}; fetch ${ratios(viaFetchApi)}.`,
+        `Events delivered to the subscriber: ${delivered()}.`,
+        'Target: instrumentation on at most 5% slower: req/s ratio ≥ 0.95 (CPU per request ratio ≤ 1.05 is the same',
+        'cost measured without the noise of other processes on the machine).',
+      ],
+    };
+  } finally {
+    local.server.close();
+    agent.destroy();
+    await bus.close();
+    child.kill();
+  }
+}

@@ -1,0 +1,27 @@
+import type { Runtime, Service, ServiceStarter } from '../serve/runtime.js';
+import { createFlatstoreFactory } from './flatstore/index.js';
+import { createJsonlFactory } from './jsonl/index.js';
+import { fileRegistry } from './shared/file-registry.js';
+
+/**
+ * The file backends inside `herald serve`: registers flatstore: and jsonl: with
+ * the defaults of the `flatstore:` and `jsonl:` config sections (before config
+ * subscribers are created), and rotates every open file on SIGHUP — logrotate's
+ * `postrotate kill -HUP`. Stopping removes the handler; files close with the bus.
+ */
+export const startFileService: ServiceStarter = async (runtime: Runtime): Promise<Service> => {
+  runtime.bus.backends
+    .register(createFlatstoreFactory({ config: runtime.config.flatstore }))
+    .register(createJsonlFactory({ config: runtime.config.jsonl }));
+  const onHangup = () => {
+    runtime.logger.info({ files: fileRegistry.size }, 'SIGHUP: rotating every events file.');
+    fileRegistry.rotate().catch((error: unknown) => runtime.logger.error({ err: error }, 'Rotating events files on SIGHUP failed.'));
+  };
+  process.on('SIGHUP', onHangup);
+  return {
+    name: 'files',
+    stop: async () => {
+      process.off('SIGHUP', onHangup);
+    },
+  };
+};

@@ -1,0 +1,54 @@
+import { isAbsolute, resolve } from 'node:path';
+import type { BackendFactory } from '../../bus/backend.js';
+import type { FlatstoreConfig } from '../../config/sections/files-backends.js';
+import { FileBackend } from '../shared/file-backend.js';
+import { rootsOf } from '../shared/file-options.js';
+import type { FileRegistry } from '../shared/file-registry.js';
+import { confinePath } from '../shared/files-roots.js';
+import { createFlatstoreEncoder } from './encode.js';
+import { FLATSTORE_DEFAULTS, flatstoreOptions } from './options.js';
+
+export interface FlatstoreFactoryOptions {
+  /** Defaults for every flatstore socket (the `flatstore:` config section); socket query options win. */
+  readonly config?: Partial<FlatstoreConfig>;
+  /** Clock for suffixes and rotation timestamps, epoch ms. Tests inject one. */
+  readonly now?: () => number;
+  readonly registry?: FileRegistry;
+}
+
+/**
+ * `flatstore:PATH[?option=value&…]`: OpenSIPS-compatible delimited lines. A relative
+ * PATH is taken under the data dir. The path must lie under `files.roots`.
+ */
+export function createFlatstoreFactory(options: FlatstoreFactoryOptions = {}): BackendFactory {
+  const defaults: FlatstoreConfig = { ...FLATSTORE_DEFAULTS, ...options.config };
+  const now = options.now ?? Date.now;
+  return {
+    transport: 'flatstore',
+    description: 'OpenSIPS-compatible delimited text file, one event per line (docs/backends/flatstore.md).',
+    create(address, ctx) {
+      const o = flatstoreOptions(address, defaults);
+      const path = isAbsolute(address.address) ? address.address : resolve(ctx.dataDir, address.address);
+      const { realPath } = confinePath(path, rootsOf(ctx));
+      return new FileBackend({
+        spec: {
+          key: realPath,
+          format: 'flatstore',
+          modeBits: o.file_permissions,
+          flushIntervalMs: o.flush_interval_ms,
+          fsync: o.fsync,
+          rotation: { countLines: o.rotate_count, sizeBytes: o.rotate_size, periodS: o.rotate_period, suffix: o.suffix, timezone: o.timezone },
+          daily: undefined,
+          now,
+        },
+        maxOpenFiles: o.max_open_files,
+        encode: createFlatstoreEncoder({ delimiter: o.delimiter, suppressEventName: o.suppress_event_name }),
+        ctx,
+        ...(options.registry !== undefined ? { registry: options.registry } : {}),
+      });
+    },
+  };
+}
+
+/** The flatstore factory with built-in defaults; `herald serve` registers one built from config. */
+export const flatstoreBackend: BackendFactory = createFlatstoreFactory();

@@ -1,0 +1,56 @@
+import { isAbsolute, resolve } from 'node:path';
+import type { BackendFactory } from '../../bus/backend.js';
+import type { JsonlConfig } from '../../config/sections/files-backends.js';
+import { JsonLineSerializer } from '../../events/serialize-json.js';
+import { FileBackend } from '../shared/file-backend.js';
+import { rootsOf } from '../shared/file-options.js';
+import type { FileRegistry } from '../shared/file-registry.js';
+import { confinePath } from '../shared/files-roots.js';
+import { NO_ROTATION } from '../shared/rotation.js';
+import { JSONL_DEFAULTS, jsonlOptions } from './options.js';
+
+export interface JsonlFactoryOptions {
+  /** Defaults for every jsonl socket (the `jsonl:` config section); socket query options win. */
+  readonly config?: Partial<JsonlConfig>;
+  /** Clock for day boundaries and rotation timestamps, epoch ms. Tests inject one. */
+  readonly now?: () => number;
+  readonly registry?: FileRegistry;
+}
+
+/**
+ * `jsonl:PATH[?option=value&…]`: the event log, one JSON record per line, rolled
+ * daily to PATH.YYYYMMDD. A relative PATH is taken under the data dir.
+ */
+export function createJsonlFactory(options: JsonlFactoryOptions = {}): BackendFactory {
+  const defaults: JsonlConfig = { ...JSONL_DEFAULTS, ...options.config };
+  const now = options.now ?? Date.now;
+  return {
+    transport: 'jsonl',
+    description: 'JSON-lines event log with daily rolling (docs/backends/jsonl.md).',
+    create(address, ctx) {
+      const o = jsonlOptions(address, defaults);
+      const path = isAbsolute(address.address) ? address.address : resolve(ctx.dataDir, address.address);
+      const { realPath } = confinePath(path, rootsOf(ctx));
+      const serializer = new JsonLineSerializer(o.timezone);
+      return new FileBackend({
+        spec: {
+          key: realPath,
+          format: 'jsonl',
+          modeBits: o.file_permissions,
+          flushIntervalMs: o.flush_interval_ms,
+          fsync: o.fsync,
+          rotation: { ...NO_ROTATION, timezone: o.timezone },
+          daily: o.roll === 'daily' ? { keep: o.keep, compress: o.compress, timezone: o.timezone } : undefined,
+          now,
+        },
+        maxOpenFiles: o.max_open_files,
+        encode: (event) => serializer.line(event),
+        ctx,
+        ...(options.registry !== undefined ? { registry: options.registry } : {}),
+      });
+    },
+  };
+}
+
+/** The jsonl factory with built-in defaults; `herald serve` registers one built from config. */
+export const jsonlBackend: BackendFactory = createJsonlFactory();

@@ -1,0 +1,76 @@
+import { lstatSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import { HeraldError } from '../../errors/herald-error.js';
+
+/** A file path that passed the roots check. */
+export interface ConfinedPath {
+  /** Absolute form of the path as the socket gave it. */
+  readonly path: string;
+  /** The real path written: parent resolved with realpath, symlinked files followed. Files are shared by it. */
+  readonly realPath: string;
+}
+
+function realOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+function isUnder(path: string, root: string): boolean {
+  return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
+}
+
+function refuse(message: string): never {
+  throw new HeraldError('HERALD_ERR_BAD_SOCKET', message);
+}
+
+/** Follows a symlinked file to its target; refuses dangling links and directories. */
+function resolveFile(candidate: string, given: string): string {
+  let stats;
+  try {
+    stats = lstatSync(candidate);
+  } catch {
+    return candidate; // Not there yet: it will be created on open.
+  }
+  let real = candidate;
+  if (stats.isSymbolicLink()) {
+    try {
+      real = realpathSync(candidate);
+      stats = statSync(real);
+    } catch {
+      refuse(`File path ${given} is a symlink to nothing; point it at a file or remove it`);
+    }
+  }
+  if (stats.isDirectory()) refuse(`File path ${given} is a directory; give a file path`);
+  return real;
+}
+
+/**
+ * Checks that `path` may be written: its parent directory exists, it is not a
+ * directory, and its real path (after `..` and symlinks) lies under one of `roots`.
+ * @throws HeraldError HERALD_ERR_BAD_SOCKET (no parent, a directory, a dangling link)
+ * @throws HeraldError HERALD_ERR_PATH_NOT_ALLOWED (outside every root; the message names them)
+ */
+export function confinePath(path: string, roots: readonly string[]): ConfinedPath {
+  const absolute = resolve(path);
+  const name = basename(absolute);
+  let realDir: string;
+  try {
+    realDir = realpathSync(dirname(absolute));
+  } catch {
+    refuse(`The directory of ${path} does not exist; create ${dirname(absolute)} first`);
+  }
+  if (!statSync(realDir).isDirectory()) refuse(`The parent of ${path} is not a directory`);
+  const realPath = resolveFile(join(realDir, name), path);
+  const realRoots = roots.map(realOrSelf);
+  if (!realRoots.some((root) => isUnder(realPath, root))) {
+    const allowed = realRoots.length > 0 ? realRoots.join(', ') : '(none configured)';
+    throw new HeraldError(
+      'HERALD_ERR_PATH_NOT_ALLOWED',
+      `File path ${path} (real path ${realPath}) is outside the allowed roots: ${allowed}. Add a root under files.roots in herald.yaml`,
+    );
+  }
+  return { path: absolute, realPath };
+}

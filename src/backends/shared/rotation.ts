@@ -1,0 +1,82 @@
+import { lstat, rename } from 'node:fs/promises';
+import { strftime, type TimeZoneMode } from './strftime.js';
+
+/** Why a file was rotated; the `reason` param of E_FLATSTORE_ROTATION. */
+export type RotationReason = 'count' | 'size' | 'period' | 'command';
+
+/** When a file rotates by itself. Zero switches a trigger off. */
+export interface RotationPolicy {
+  readonly countLines: number;
+  readonly sizeBytes: number;
+  /** Seconds, aligned to the wall clock (epoch multiples, as OpenSIPS does). */
+  readonly periodS: number;
+  /** strftime pattern appended to the path; empty for none. */
+  readonly suffix: string;
+  readonly timezone: TimeZoneMode;
+}
+
+/** jsonl daily rolling: PATH is active, a finished day becomes PATH.YYYYMMDD. */
+export interface DailyPolicy {
+  /** Days of rolled files to keep; 0 keeps all. */
+  readonly keep: number;
+  readonly compress: boolean;
+  readonly timezone: TimeZoneMode;
+}
+
+export const NO_ROTATION: RotationPolicy = Object.freeze({ countLines: 0, sizeBytes: 0, periodS: 0, suffix: '', timezone: 'local' });
+
+/** The file actually written: the path plus the evaluated suffix. */
+export function activeFileName(path: string, policy: RotationPolicy, nowMs: number): string {
+  return policy.suffix === '' ? path : path + strftime(policy.suffix, nowMs, policy.timezone);
+}
+
+/** The next wall-clock multiple of the period after `nowMs`. */
+export function nextPeriodMs(nowMs: number, periodS: number): number {
+  const periodMs = periodS * 1000;
+  return (Math.floor(nowMs / periodMs) + 1) * periodMs;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `base`, or `base.1`, `base.2`, … — the first name free both as is and gzipped. */
+export async function freeName(base: string): Promise<string> {
+  for (let n = 0; ; n++) {
+    const candidate = n === 0 ? base : `${base}.${n}`;
+    if (!(await exists(candidate)) && !(await exists(`${candidate}.gz`))) return candidate;
+  }
+}
+
+/** Moves a finished file out of the way; returns where it went, or undefined when there was nothing to move. */
+export async function moveAside(path: string, target: string): Promise<string | undefined> {
+  if (!(await exists(path))) return undefined;
+  const name = await freeName(target);
+  await rename(path, name);
+  return name;
+}
+
+/** What `finishedFileTarget` needs to know about a file. */
+interface FinishedFileSpec {
+  readonly key: string;
+  readonly rotation: RotationPolicy;
+  readonly daily: DailyPolicy | undefined;
+}
+
+/**
+ * Where an automatic rotation moves the finished file, or undefined when it stays:
+ * a command never moves files (logrotate already did), and with a suffix the next
+ * file simply has another name. jsonl days go to PATH.YYYYMMDD, the rest to
+ * PATH.YYYYMMDD-HHMMSS.
+ */
+export function finishedFileTarget(spec: FinishedFileSpec, reason: RotationReason, finishedDay: string, nowMs: number): string | undefined {
+  if (reason === 'command') return undefined;
+  if (spec.daily !== undefined) return `${spec.key}.${finishedDay}`;
+  if (spec.rotation.suffix !== '') return undefined;
+  return `${spec.key}.${strftime('%Y%m%d-%H%M%S', nowMs, spec.rotation.timezone)}`;
+}

@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { clientFrom, withClientOptions, type ClientFlags } from '../mi-client.js';
+import { formatTable, printJson } from '../table.js';
+
+interface StatsAnswer {
+  readonly totals: Readonly<Record<string, number>>;
+  readonly events: Readonly<Record<string, { readonly raised: number; readonly dropped: number }>>;
+  readonly subscribers: ReadonlyArray<{
+    readonly socket: string; readonly event?: string; readonly filter?: string; readonly matched: number; readonly delivered: number;
+    readonly dropped: number; readonly failed: number; readonly retries: number; readonly queue_depth: number;
+  }>;
+  readonly ingest: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  readonly stream: Readonly<Record<string, number>>;
+}
+
+function sections(answer: StatsAnswer): string[] {
+  const out = [formatTable(Object.keys(answer.totals).map((key) => key.toUpperCase()), [Object.values(answer.totals)])];
+  const events = Object.entries(answer.events).map(([name, entry]) => [name, entry.raised, entry.dropped]);
+  if (events.length > 0) out.push(formatTable(['EVENT', 'RAISED', 'DROPPED'], events));
+  const subscribers = answer.subscribers.map((sub) => [
+    sub.socket, sub.event ?? `filter ${sub.filter ?? ''}`, sub.matched, sub.delivered, sub.dropped, sub.failed, sub.retries, sub.queue_depth,
+  ]);
+  if (subscribers.length > 0) {
+    out.push(formatTable(['SOCKET', 'TARGET', 'MATCHED', 'DELIVERED', 'DROPPED', 'FAILED', 'RETRIES', 'QUEUE'], subscribers));
+  }
+  const ingest = Object.entries(answer.ingest).flatMap(([source, counters]) => Object.entries(counters).map(([name, value]) => [source, name, value]));
+  if (ingest.length > 0) out.push(formatTable(['SOURCE', 'COUNTER', 'VALUE'], ingest));
+  out.push(formatTable(['STREAM CLIENTS', 'SENT', 'DROPPED'], [[answer.stream.clients, answer.stream.sent, answer.stream.dropped]]));
+  return out;
+}
+
+/** `herald stats` → get_statistics, as a few aligned tables. */
+export function registerStats(program: Command): void {
+  withClientOptions(program
+    .command('stats')
+    .description('Show events raised, delivered, dropped and failed per event and per subscriber, queue depths and ingest counters.'))
+    .action(async (flags: ClientFlags) => {
+      const client = await clientFrom(flags);
+      const answer = await client.call<StatsAnswer>('get_statistics');
+      if (flags.json === true) printJson(answer);
+      else process.stdout.write(`${sections(answer).join('\n\n')}\n`);
+    });
+}

@@ -1,0 +1,26 @@
+import type { MiCommand } from '../command.js';
+import type { EventStreamStats } from '../event-stream.js';
+import type { MiCommandRegistry } from '../registry.js';
+import { coreCommands } from './core.js';
+import { eviCommands } from './evi.js';
+import { flatstoreCommands, type RotateFiles } from './flatstore.js';
+import { statsCommands } from './stats.js';
+import { statusCommands } from './status.js';
+
+export interface BuiltinCommandDeps {
+  readonly registry: MiCommandRegistry;
+  readonly startedAtMs: number;
+  readonly rotate: RotateFiles;
+  readonly streamStats: () => EventStreamStats;
+}
+
+/** Every command the management interface ships, one group per file. */
+export function builtinCommands(deps: BuiltinCommandDeps): MiCommand[] {
+  return [
+    ...coreCommands(deps),
+    ...eviCommands(),
+    ...flatstoreCommands(deps),
+    ...statusCommands(),
+    ...statsCommands(deps),
+  ];
+}

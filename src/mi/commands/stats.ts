@@ -1,0 +1,55 @@
+import { defineCommand, type MiCallContext, type MiCommand } from '../command.js';
+import type { EventStreamStats } from '../event-stream.js';
+import { IngestCounters, INGEST_COUNTERS_KEY } from '../ingest-counters.js';
+
+export interface StatsCommandDeps {
+  /** The live stream's own counters. */
+  readonly streamStats: () => EventStreamStats;
+}
+
+function statisticsOf(ctx: MiCallContext, deps: StatsCommandDeps) {
+  const stats = ctx.bus.statistics();
+  const ingest = ctx.shared.get(INGEST_COUNTERS_KEY);
+  return {
+    totals: stats.totals,
+    events: stats.events,
+    subscribers: stats.subscribers.map((info) => ({
+      socket: info.socket,
+      ...(info.event !== undefined ? { event: info.event } : { filter: info.filter }),
+      matched: info.matched,
+      delivered: info.delivered,
+      dropped: info.dropped,
+      failed: info.failed,
+      retries: info.retries,
+      queue_depth: info.queueDepth,
+      ...(info.lastError !== undefined ? { last_error: info.lastError } : {}),
+    })),
+    ingest: ingest instanceof IngestCounters ? ingest.snapshot() : {},
+    stream: deps.streamStats(),
+  };
+}
+
+/** `get_statistics`: bus counters per event and per subscriber, queue depths, ingest and stream counters. */
+export function statsCommands(deps: StatsCommandDeps): MiCommand[] {
+  return [
+    defineCommand({
+      name: 'get_statistics',
+      aliases: ['core:get_statistics'],
+      description: 'Events raised, delivered, dropped and failed per event; delivered, dropped, failed, retries and queue depth per subscriber; totals; ingest and live-stream counters.',
+      params: [],
+      example: {
+        result: {
+          totals: { raised: 12, delivered: 12, dropped: 0, failed: 0, queued: 0 },
+          events: { E_CORE_LOG: { raised: 12, dropped: 0 } },
+          subscribers: [{
+            socket: 'flatstore:/var/log/herald/log.csv', event: 'E_CORE_LOG', matched: 12, delivered: 12,
+            dropped: 0, failed: 0, retries: 0, queue_depth: 0,
+          }],
+          ingest: { hep: { packets: 340, errors: 0 } },
+          stream: { clients: 1, sent: 12, dropped: 0 },
+        },
+      },
+      handler: (_params, ctx) => statisticsOf(ctx, deps),
+    }),
+  ];
+}

@@ -1,0 +1,47 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger } from '../log/logger.js';
+import { startDaemon } from '../serve/serve.js';
+import type { MiCommandDescription } from './command.js';
+import { renderMiMarkdown } from './docs.js';
+import { MI_COMMANDS_KEY, MiCommandRegistry } from './registry.js';
+import { MI_ADDRESS_KEY, type MiAddress } from './service.js';
+
+export interface GeneratedMiDocs {
+  /** The generated section of docs/mi.md. */
+  readonly markdown: string;
+  /** What `which` answered over HTTP on the same daemon. */
+  readonly which: readonly MiCommandDescription[];
+}
+
+/**
+ * Starts a throwaway daemon (temp data dir, every listener on a free loopback port,
+ * so services that add commands are running), reads its registry and `which`, stops it.
+ */
+export async function generateMiDocs(): Promise<GeneratedMiDocs> {
+  const dir = await mkdtemp(join(tmpdir(), 'herald-mi-docs-'));
+  const configPath = join(dir, 'herald.yaml');
+  await writeFile(configPath, JSON.stringify({
+    data_dir: join(dir, 'data'),
+    log: { level: 'silent' },
+    subscribers: [],
+    mi: { listen: '127.0.0.1:0' },
+    hep: { listen: '127.0.0.1:0' },
+    sip: { listen: '127.0.0.1:0' },
+  }));
+  try {
+    const daemon = await startDaemon({ configPath, env: {}, announce: () => undefined, logger: silentLogger() });
+    try {
+      const registry = daemon.runtime.shared.get(MI_COMMANDS_KEY) as MiCommandRegistry;
+      const { url } = daemon.runtime.shared.get(MI_ADDRESS_KEY) as MiAddress;
+      const response = await fetch(`${url}/mi`, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'which' }) });
+      const answer = (await response.json()) as { result: MiCommandDescription[] };
+      return { markdown: renderMiMarkdown(registry.list()), which: answer.result };
+    } finally {
+      await daemon.stop();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,10 @@
+export { parseAutoScaleProfile } from './profile.js';
+export type { AutoScaleProfile } from './profile.js';
+export { AutoScaler } from './scaler.js';
+export type { ScaleDecision } from './scaler.js';
+export { WorkerPool } from './worker-pool.js';
+export type { WorkerPoolOptions, WorkerPoolStats } from './worker-pool.js';
+export { AUTO_SCALING_GROUP, PoolScaling } from './pool-scaling.js';
+export { SipParsePool, SIP_PARSE_GROUP, parseSipSummaries } from './sip-parse-pool.js';
+export type { SipParsePoolOptions } from './sip-parse-pool.js';
+export type { SipSummary } from './sip-batch.js';

@@ -1,0 +1,13 @@
+/**
+ * Task module of the SIP parse pool: runs inside each worker thread (see
+ * pool-worker.ts for the protocol). The result's numbers are transferred back.
+ */
+import { parseSipBatch, type SipBatch, type SipBatchResult } from './sip-batch.js';
+
+export function run(batch: SipBatch): SipBatchResult {
+  return parseSipBatch(batch);
+}
+
+export function transferList(result: SipBatchResult): ArrayBuffer[] {
+  return [result.numbers.buffer as ArrayBuffer];
+}

@@ -1,0 +1,71 @@
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Bus } from '../../bus/bus.js';
+import { http_request_finished } from '../../events/packs/dovecot.js';
+import { subscribeAll } from '../threshold-sources/http.js';
+import { httpErrorStatus } from './error-codes.js';
+
+/** Socket counters already attributed to earlier requests on a keep-alive socket. */
+interface Counted {
+  read: number;
+  written: number;
+}
+
+/**
+ * `http_request_finished` for `http.request`/`https.request` (and everything
+ * built on them), from `http.client.request.start` and the request's 'close',
+ * which Node emits once the response body has ended or the request failed.
+ *
+ * - `status_code`: the response status, or Dovecot's 9000-range internal code
+ *   when none came (9002 lookup failed, 9003 connect failed, 9005 connection
+ *   lost, 9008 timed out, …);
+ * - `attempts` 1 and `redirects` 0: Node's http client neither retries nor
+ *   follows redirects;
+ * - `bytes_in`/`bytes_out`: what the socket read and wrote for this request,
+ *   status line and headers included. Node publishes the request once it is
+ *   written, so the counters cannot be sampled before; instead a keep-alive
+ *   socket's traffic is handed to its requests in turn (they never overlap).
+ */
+export function instrumentHttpClient(bus: Pick<Bus, 'raise'>): () => void {
+  let live = true;
+  const counted = new WeakMap<Socket, Counted>();
+  const dispose = subscribeAll({
+    'http.client.request.start': (message) => {
+      const { request } = message as { request: ClientRequest };
+      // 'close' fires once per request; `on` spares the once-wrapper on this hot path.
+      request.on('close', () => {
+        if (live) bus.raise(http_request_finished, finishedParams(request, counted));
+      });
+    },
+  });
+  return () => {
+    live = false;
+    dispose();
+  };
+}
+
+/** The response Node attached to the request (`req.res`, set when its head arrived). */
+function responseOf(request: ClientRequest): IncomingMessage | undefined {
+  return (request as ClientRequest & { res?: IncomingMessage | null }).res ?? undefined;
+}
+
+function finishedParams(request: ClientRequest, counted: WeakMap<Socket, Counted>) {
+  const status = responseOf(request)?.statusCode;
+  const socket = request.socket ?? undefined;
+  let bytesIn = 0;
+  let bytesOut = 0;
+  if (socket !== undefined) {
+    const before = counted.get(socket) ?? { read: 0, written: 0 };
+    const now = { read: socket.bytesRead, written: socket.bytesWritten ?? before.written };
+    bytesIn = now.read - before.read;
+    bytesOut = now.written - before.written;
+    counted.set(socket, now);
+  }
+  return {
+    status_code: status ?? httpErrorStatus(request.errored ?? socket?.errored),
+    attempts: 1,
+    redirects: 0,
+    bytes_in: bytesIn,
+    bytes_out: bytesOut,
+  };
+}

@@ -1,0 +1,23 @@
+import type { Runtime } from '../serve/runtime.js';
+import { StatusRegistry } from './status/registry.js';
+
+export { SR_STATUS, StatusRegistry } from './status/registry.js';
+export type { IdentifierState, StatusRegistryOptions, StatusReport } from './status/registry.js';
+
+/** The key `herald serve` publishes its status/report registry under in `runtime.shared`. */
+export const STATUS_SHARED_KEY = 'status';
+
+/**
+ * The daemon's status/report registry. `herald serve` creates it (group
+ * `core`/`main` carries Herald's own state: -1 initializing, 1 running,
+ * -2 terminating); MI's sr_* commands and GET /health read it, and every status
+ * change raises E_CORE_SR_STATUS_CHANGED with `old_status`. A runtime built
+ * without one (an embedding application) gets one bound to its bus here.
+ */
+export function statusRegistryOf(runtime: Pick<Runtime, 'shared' | 'bus'>): StatusRegistry {
+  const existing = runtime.shared.get(STATUS_SHARED_KEY);
+  if (existing instanceof StatusRegistry) return existing;
+  const created = new StatusRegistry({ bus: runtime.bus });
+  runtime.shared.set(STATUS_SHARED_KEY, created);
+  return created;
+}

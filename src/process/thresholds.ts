@@ -1,0 +1,131 @@
+import type { Bus } from '../bus/bus.js';
+import { E_CORE_THRESHOLD } from '../events/packs/core.js';
+import type { Logger } from '../log/logger.js';
+
+/** The sources Herald times by itself; applications may time any other name. */
+export const BUILTIN_THRESHOLD_SOURCES = ['event_loop', 'dns', 'http_server', 'http_client', 'tcp_write', 'store'] as const;
+export type BuiltinThresholdSource = (typeof BUILTIN_THRESHOLD_SOURCES)[number];
+
+/** The operation's subject; a function is only called when the event is raised. */
+export type ThresholdExtra = string | (() => string);
+
+/** Ends a timing started with `start`; returns the elapsed µs. `extra` replaces the one given to start. */
+export type StopTiming = (extra?: ThresholdExtra) => number;
+
+export interface ThresholdsOptions {
+  readonly bus: Pick<Bus, 'raise'>;
+  /** Threshold per source in microseconds; 0 or absent switches the source off. */
+  readonly thresholdsUs?: Readonly<Record<string, number>>;
+  /** `extra` is cut to this many characters. Default 256. */
+  readonly extraMaxLength?: number;
+  /** When given, every slow operation is also logged as a warning, as OpenSIPS does. */
+  readonly logger?: Logger;
+}
+
+/**
+ * The E_CORE_THRESHOLD timing API (OpenSIPS `start/stop_expire_timer` +
+ * `log_expiry`): time an operation and raise the event when it took strictly
+ * longer than its source's threshold.
+ */
+export interface Thresholds {
+  /** Runs `fn` and times it; a returned promise is timed until it settles (and passed through). */
+  time<T>(source: string, fn: () => T, extra?: ThresholdExtra): T;
+  /** Starts timing by hand; call the returned function when the operation ends. */
+  start(source: string, extra?: ThresholdExtra): StopTiming;
+  /** Reports an operation timed elsewhere. Returns whether the event was raised. */
+  record(source: string, elapsedUs: number, extra?: ThresholdExtra): boolean;
+  /** The source's threshold in µs (0: off). */
+  thresholdUs(source: string): number;
+  setThresholdUs(source: string, thresholdUs: number): void;
+  /** Whether the source has a threshold, so callers can skip the timing work. */
+  active(source: string): boolean;
+}
+
+const NOOP_STOP: StopTiming = () => 0;
+
+/** Monotonic clock in µs (wall-clock jumps must not look like slow operations). */
+export function monotonicUs(): number {
+  return performance.now() * 1000;
+}
+
+export function createThresholds(options: ThresholdsOptions): Thresholds {
+  const limits = new Map<string, number>(Object.entries(options.thresholdsUs ?? {}));
+  const maxLength = options.extraMaxLength ?? 256;
+  const { bus, logger } = options;
+
+  const thresholdUs = (source: string): number => limits.get(source) ?? 0;
+  const active = (source: string): boolean => thresholdUs(source) > 0;
+
+  const record = (source: string, elapsedUs: number, extra?: ThresholdExtra): boolean => {
+    const limit = thresholdUs(source);
+    if (limit <= 0 || !(elapsedUs > limit)) return false;
+    const text = cut(typeof extra === 'function' ? safeExtra(extra) : extra ?? '', maxLength);
+    const time = Math.round(elapsedUs);
+    logger?.warn({ source, timeUs: time, thresholdUs: limit, extra: text }, 'Operation exceeded its threshold.');
+    bus.raise(E_CORE_THRESHOLD, { source, time, extra: text });
+    return true;
+  };
+
+  const start = (source: string, extra?: ThresholdExtra): StopTiming => {
+    if (!active(source)) return NOOP_STOP;
+    const startedUs = monotonicUs();
+    let stopped = false;
+    return (finalExtra?: ThresholdExtra) => {
+      const elapsed = monotonicUs() - startedUs;
+      if (!stopped) record(source, elapsed, finalExtra ?? extra);
+      stopped = true;
+      return elapsed;
+    };
+  };
+
+  const time = <T>(source: string, fn: () => T, extra?: ThresholdExtra): T => {
+    if (!active(source)) return fn();
+    const stop = start(source, extra);
+    let result: T;
+    try {
+      result = fn();
+    } catch (error) {
+      stop();
+      throw error;
+    }
+    if (!isThenable(result)) {
+      stop();
+      return result;
+    }
+    // A new promise that settles like the original, so an unhandled rejection stays unhandled.
+    return Promise.resolve(result).then(
+      (value) => {
+        stop();
+        return value;
+      },
+      (error: unknown) => {
+        stop();
+        throw error;
+      },
+    ) as T;
+  };
+
+  const setThresholdUs = (source: string, value: number): void => {
+    if (!Number.isFinite(value) || value < 0) throw new RangeError(`Threshold for ${source} must be a non-negative number of µs, got ${value}`);
+    limits.set(source, value);
+  };
+
+  return { time, start, record, thresholdUs, setThresholdUs, active };
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+function safeExtra(extra: () => string): string {
+  try {
+    return String(extra());
+  } catch {
+    // Building the subject must never break the operation being timed.
+    return '';
+  }
+}
+
+function cut(text: string, maxLength: number): string {
+  return text.length > maxLength ? text.slice(0, maxLength) : text;
+}

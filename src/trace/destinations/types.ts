@@ -1,0 +1,72 @@
+import type { SipMessage } from '../sip/index.js';
+
+/** An address as the tracer is given it. */
+export interface Endpoint {
+  readonly ip: string;
+  readonly port: number;
+}
+
+/**
+ * One message on its way to the destinations: parsed once, decoded to text at
+ * most once (only destinations that need text ask for it).
+ */
+export class TracedMessage {
+  readonly raw: Buffer;
+  readonly sip: SipMessage;
+  readonly direction: '' | 'in' | 'out';
+  /** Transport name as stored: udp, tcp, tls, sctp, ws, wss. */
+  readonly proto: string;
+  readonly src: Endpoint;
+  readonly dst: Endpoint;
+  readonly timeUs: number;
+  readonly users: readonly string[];
+  readonly attrs: string | null;
+  readonly correlationId: string | undefined;
+  readonly captureId: number;
+  readonly node: string;
+  #text: string | undefined;
+
+  constructor(fields: Omit<TracedMessage, 'text'>) {
+    this.raw = fields.raw;
+    this.sip = fields.sip;
+    this.direction = fields.direction;
+    this.proto = fields.proto;
+    this.src = fields.src;
+    this.dst = fields.dst;
+    this.timeUs = fields.timeUs;
+    this.users = fields.users;
+    this.attrs = fields.attrs;
+    this.correlationId = fields.correlationId;
+    this.captureId = fields.captureId;
+    this.node = fields.node;
+  }
+
+  /** The message as UTF-8 text (invalid bytes become U+FFFD). */
+  text(): string {
+    this.#text ??= this.raw.toString('utf8');
+    return this.#text;
+  }
+}
+
+/** Counters every destination keeps. */
+export interface DestinationCounters {
+  sent: number;
+  dropped: number;
+  errors: number;
+}
+
+/**
+ * Where copies go. `send` is synchronous and never throws: network and disk
+ * trouble is counted (and logged by the destination, rate-limited).
+ */
+export interface TraceDestination {
+  /** `database`, `sip`, `hep`, `file`: the names OpenSIPS's `trace` MI command shows. */
+  readonly type: 'database' | 'sip' | 'hep' | 'file';
+  /** The uri, password masked. */
+  readonly uri: string;
+  open(): Promise<void>;
+  send(message: TracedMessage): void;
+  counters(): Readonly<DestinationCounters>;
+  /** Graceful: what was accepted is written or sent first. */
+  close(): Promise<void>;
+}

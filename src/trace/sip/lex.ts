@@ -1,0 +1,96 @@
+/**
+ * Character-level helpers for parse.ts: RFC 3261 tokens, trimming, numbers,
+ * and classification of the header names the parser interprets.
+ */
+
+const SP = 0x20;
+const HT = 0x09;
+const CR = 0x0d;
+
+/** RFC 3261 token characters (header names, methods). */
+const TOKEN = new Uint8Array(128);
+for (const ch of '-.!%*_+`\'~') TOKEN[ch.charCodeAt(0)] = 1;
+for (let c = 0x30; c <= 0x39; c++) TOKEN[c] = 1;
+for (let c = 0x41; c <= 0x5a; c++) TOKEN[c] = TOKEN[c + 0x20] = 1;
+
+export function isTokenChar(c: number): boolean {
+  return c < 128 && TOKEN[c] === 1;
+}
+
+export function isToken(s: string, from: number, to: number): boolean {
+  if (to <= from) return false;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128 || TOKEN[c] === 0) return false;
+  }
+  return true;
+}
+
+/** Strips SP/HT/CR from both ends of s[from, to). */
+export function trimmed(s: string, from: number, to: number): string {
+  while (from < to && (s.charCodeAt(from) === SP || s.charCodeAt(from) === HT)) from++;
+  while (to > from) {
+    const c = s.charCodeAt(to - 1);
+    if (c !== SP && c !== HT && c !== CR) break;
+    to--;
+  }
+  return s.slice(from, to);
+}
+
+/** Headers parseSip interprets; everything else is only indexed. */
+export const Known = { Other: 0, CallId: 1, From: 2, To: 3, Via: 4, CSeq: 5, Contact: 6, ContentLength: 7 } as const;
+export type Known = (typeof Known)[keyof typeof Known];
+
+/** Kind of the header named s[at, at+len): by length and first letter, then a full case-insensitive compare. */
+export function classify(s: string, at: number, len: number): Known {
+  const c = s.charCodeAt(at) | 0x20;
+  switch (len) {
+    case 1:
+      switch (c) {
+        case 0x69: return Known.CallId; // i
+        case 0x66: return Known.From; // f
+        case 0x74: return Known.To; // t
+        case 0x76: return Known.Via; // v
+        case 0x6d: return Known.Contact; // m
+        case 0x6c: return Known.ContentLength; // l
+      }
+      return Known.Other;
+    case 2: return c === 0x74 && nameIs(s, at, 'To', 'to') ? Known.To : Known.Other;
+    case 3: return c === 0x76 && nameIs(s, at, 'Via', 'via') ? Known.Via : Known.Other;
+    case 4:
+      if (c === 0x66) return nameIs(s, at, 'From', 'from') ? Known.From : Known.Other;
+      return c === 0x63 && nameIs(s, at, 'CSeq', 'cseq') ? Known.CSeq : Known.Other;
+    case 7:
+      if (c !== 0x63) return Known.Other;
+      if (nameIs(s, at, 'Call-ID', 'call-id')) return Known.CallId;
+      return nameIs(s, at, 'Contact', 'contact') ? Known.Contact : Known.Other;
+    case 14: return c === 0x63 && nameIs(s, at, 'Content-Length', 'content-length') ? Known.ContentLength : Known.Other;
+  }
+  return Known.Other;
+}
+
+/**
+ * Header name at `at` equals `lower` ignoring case. The usual spelling is tried
+ * first with a native comparison; the per-character fold only runs for other casings.
+ */
+function nameIs(s: string, at: number, usual: string, lower: string): boolean {
+  if (s.startsWith(usual, at)) return true;
+  if ((s.charCodeAt(at) | 0x20) !== lower.charCodeAt(0)) return false;
+  for (let i = 1; i < lower.length; i++) {
+    const c = s.charCodeAt(at + i);
+    if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== lower.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** Non-negative decimal (surrounding SP/HT already trimmed), or -1. */
+export function decimal(v: string): number {
+  if (v.length === 0 || v.length > 9) return -1;
+  let x = 0;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i) - 0x30;
+    if (c < 0 || c > 9) return -1;
+    x = x * 10 + c;
+  }
+  return x;
+}

@@ -1,0 +1,203 @@
+import pg from 'pg';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { WRITE_OK } from '../../bus/backend.js';
+import { HeraldError } from '../../errors/herald-error.js';
+import { DATA_COLUMN_NAMES, quoteIdent } from './columns.js';
+import { createPartition, dayOfUs, DAYS_AHEAD, listPartitions } from './postgres-partitions.js';
+import { ensurePostgresSchema, tableKind } from './postgres-schema.js';
+import { buildWhere, searchLimit } from './query.js';
+import { pushRowValues, recordOf, stampOfUs, type DbRow } from './row-values.js';
+import {
+  MAX_CALL_ROWS, RETENTION_CHUNK_ROWS, type RetentionResult, type StoreWriteResult, type TraceQuery, type TraceRecord, type TraceRow, type TraceStore,
+} from './types.js';
+import { classifyWriteError } from './write-errors.js';
+
+/** Array types for unnest(), per insert column. */
+const UNNEST_TYPES: Readonly<Record<string, string>> = {
+  time_stamp: 'timestamp', time_us: 'int', from_port: 'int', to_port: 'int', capture_id: 'int8', date: 'timestamp',
+};
+/** Rows per INSERT … SELECT FROM unnest(); a larger batch becomes several statements in one transaction. */
+const ROWS_PER_STATEMENT = 10_000;
+const TIMESTAMP_OID = 1114;
+
+/** Timestamps come back as the text PostgreSQL stores (UTC), not as local-time Dates. */
+const TYPES = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === TIMESTAMP_OID
+    ? (value: string) => value
+    : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser,
+};
+
+/**
+ * PostgreSQL cannot store U+0000 in text. It is the one character not kept
+ * verbatim: replaced by U+FFFD (docs/trace.md, "Limits").
+ */
+function pgText(value: unknown): unknown {
+  return typeof value === 'string' && value.includes('\0') ? value.replaceAll('\0', '\uFFFD') : value;
+}
+
+export interface PostgresStoreOptions {
+  readonly url: string;
+  readonly table: string;
+  readonly mode: 'read' | 'write';
+  readonly location: string;
+}
+
+/**
+ * The trace store in PostgreSQL: one INSERT … SELECT FROM unnest($1::timestamp[], …)
+ * per batch (a single round trip with one array per column, close to COPY), and
+ * day partitions on time_stamp that retention drops whole.
+ */
+export class PostgresTraceStore implements TraceStore {
+  readonly kind = 'postgres';
+  readonly table: string;
+  readonly location: string;
+  readonly #options: PostgresStoreOptions;
+  readonly #pool: pg.Pool;
+  #insertSql = '';
+  #legacy: readonly string[] = [];
+  #partitioned = false;
+  /** Days known to have a partition. */
+  readonly #days = new Set<number>();
+  #closed = false;
+
+  constructor(options: PostgresStoreOptions) {
+    this.#options = options;
+    this.table = options.table;
+    this.location = options.location;
+    this.#pool = new pg.Pool({ connectionString: options.url, max: 4, types: TYPES, connectionTimeoutMillis: 10_000 });
+    this.#pool.on('error', () => undefined); // idle client errors surface on the next query
+  }
+
+  async open(): Promise<void> {
+    const client = await this.#pool.connect();
+    try {
+      if (this.#options.mode === 'read') {
+        if (await tableKind(client, this.table) === undefined) throw new HeraldError('HERALD_ERR_NOT_FOUND', `No table ${this.table} at ${this.location}`);
+        return;
+      }
+      const schema = await ensurePostgresSchema(client, this.table);
+      this.#legacy = schema.legacy;
+      this.#partitioned = schema.partitioned;
+      const columns = [...DATA_COLUMN_NAMES, ...this.#legacy];
+      const arrays = columns.map((name, i) => `$${i + 1}::${UNNEST_TYPES[name] ?? 'text'}[]`);
+      this.#insertSql = `INSERT INTO ${quoteIdent(this.table)} (${columns.join(', ')}) SELECT * FROM unnest(${arrays.join(', ')})`;
+      if (this.#partitioned) await this.#ensureDays(client, this.#daysAhead(Date.now()));
+    } finally {
+      client.release();
+    }
+  }
+
+  async insertBatch(rows: readonly TraceRow[]): Promise<StoreWriteResult> {
+    if (this.#closed || this.#insertSql === '') return { status: 'failed', error: new HeraldError('HERALD_ERR_BACKEND_CLOSED', 'Trace store is closed') };
+    if (rows.length === 0) return WRITE_OK;
+    let client: pg.PoolClient | undefined;
+    try {
+      client = await this.#pool.connect();
+      if (this.#partitioned) await this.#ensureDays(client, rows.map((row) => dayOfUs(row.timeUs)));
+      await client.query('BEGIN');
+      for (let at = 0; at < rows.length; at += ROWS_PER_STATEMENT) {
+        await client.query(this.#insertSql, this.#columnArrays(rows.slice(at, at + ROWS_PER_STATEMENT)));
+      }
+      await client.query('COMMIT');
+      return WRITE_OK;
+    } catch (error) {
+      await client?.query('ROLLBACK').catch(() => undefined);
+      this.#days.clear(); // a partition may have been dropped under us: look again next time
+      return classifyWriteError(error);
+    } finally {
+      client?.release();
+    }
+  }
+
+  /** One array per column, in insert order. */
+  #columnArrays(rows: readonly TraceRow[]): unknown[][] {
+    const width = DATA_COLUMN_NAMES.length + this.#legacy.length;
+    const arrays = Array.from({ length: width }, () => new Array<unknown>(rows.length));
+    const values: unknown[] = [];
+    for (let r = 0; r < rows.length; r++) {
+      values.length = 0;
+      pushRowValues(values, rows[r], this.#legacy);
+      for (let c = 0; c < width; c++) arrays[c][r] = pgText(values[c]);
+    }
+    return arrays;
+  }
+
+  #daysAhead(nowMs: number): number[] {
+    const today = dayOfUs(nowMs * 1000);
+    return Array.from({ length: DAYS_AHEAD + 1 }, (_, i) => today + i);
+  }
+
+  async #ensureDays(client: pg.PoolClient, days: Iterable<number>): Promise<void> {
+    const wanted = [...new Set(days)].filter((day) => !this.#days.has(day));
+    if (wanted.length === 0) return;
+    await client.query('BEGIN');
+    try {
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`herald:${this.table}`]);
+      const existing = await listPartitions(client, this.table);
+      for (const day of wanted) if (!existing.has(day)) await createPartition(client, this.table, day);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+    for (const day of wanted) this.#days.add(day);
+  }
+
+  async search(query: TraceQuery): Promise<TraceRecord[]> {
+    const limit = searchLimit(query);
+    const where = buildWhere(query, (i) => `$${i}`);
+    const sql = `SELECT * FROM ${quoteIdent(this.table)} ${where.sql} ORDER BY time_stamp DESC, id DESC LIMIT ${limit}`;
+    const result = await this.#pool.query<DbRow>(sql, where.values.map(pgText));
+    return result.rows.map(recordOf);
+  }
+
+  async byCallId(callid: string): Promise<TraceRecord[]> {
+    const sql = `SELECT * FROM ${quoteIdent(this.table)} WHERE callid = $1 ORDER BY time_stamp, time_us, id LIMIT ${MAX_CALL_ROWS}`;
+    const result = await this.#pool.query<DbRow>(sql, [pgText(callid)]);
+    return result.rows.map(recordOf);
+  }
+
+  async count(): Promise<number> {
+    const result = await this.#pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${quoteIdent(this.table)}`);
+    return Number(result.rows[0].n);
+  }
+
+  /** Drops whole day partitions older than the cutoff (a plain table: chunked DELETEs), then creates the days ahead. */
+  async applyRetention(keepDays: number, nowMs = Date.now()): Promise<RetentionResult> {
+    const cutoffMs = nowMs - keepDays * 86_400_000;
+    const client = await this.#pool.connect();
+    try {
+      if (!this.#partitioned) return { deletedRows: await this.#deleteOlder(client, cutoffMs), droppedPartitions: [] };
+      const firstKeptDay = dayOfUs(cutoffMs * 1000);
+      const dropped: string[] = [];
+      for (const [day, name] of await listPartitions(client, this.table)) {
+        if (day >= firstKeptDay) continue;
+        await client.query(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
+        this.#days.delete(day);
+        dropped.push(name);
+      }
+      await this.#ensureDays(client, this.#daysAhead(nowMs));
+      return { deletedRows: 0, droppedPartitions: dropped.sort() };
+    } finally {
+      client.release();
+    }
+  }
+
+  async #deleteOlder(client: pg.PoolClient, cutoffMs: number): Promise<number> {
+    const table = quoteIdent(this.table);
+    const sql = `DELETE FROM ${table} WHERE ctid IN (SELECT ctid FROM ${table} WHERE time_stamp < $1 LIMIT ${RETENTION_CHUNK_ROWS})`;
+    let deleted = 0;
+    for (;;) {
+      const { rowCount } = await client.query(sql, [stampOfUs(cutoffMs * 1000)]);
+      deleted += rowCount ?? 0;
+      if ((rowCount ?? 0) < RETENTION_CHUNK_ROWS || this.#closed) return deleted;
+      await yieldToLoop();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#pool.end();
+  }
+}

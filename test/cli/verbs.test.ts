@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import test from 'node:test';
+import { startTestDaemon } from '../mi/helpers.js';
+import { runCli } from './mi-cli-helpers.js';
+
+test('status prints every status identifier as a table; --json gives the sr_list_status result', async (t) => {
+  const d = await startTestDaemon(t);
+  const [table, json] = await Promise.all([runCli(['status'], { HERALD_URL: d.url }), runCli(['status', '--json'], { HERALD_URL: d.url })]);
+  assert.equal(table.code, 0, table.stderr);
+  assert.match(table.stdout, /^GROUP\s+IDENTIFIER\s+READY\s+STATUS\s+DETAILS\ncore\s+main\s+ready\s+1\s+running\n$/);
+  assert.deepEqual(JSON.parse(json.stdout), [{ Name: 'core', Identifiers: [{ Name: 'main', Readiness: true, Status: 1, Details: 'running' }] }]);
+});
+
+test('stats prints totals, events and subscribers; --json gives get_statistics', async (t) => {
+  const d = await startTestDaemon(t);
+  await d.result('event_subscribe', { socket: 'memory:cli-stats', event: 'E_CORE_THRESHOLD' });
+  await d.result('raise_event', { event: 'E_CORE_THRESHOLD', params: { source: 'dns', time: 1, extra: '' } });
+  await d.daemon.runtime.bus.drain();
+  const [table, json] = await Promise.all([runCli(['stats'], { HERALD_URL: d.url }), runCli(['stats', '--json'], { HERALD_URL: d.url })]);
+  assert.equal(table.code, 0, table.stderr);
+  assert.match(table.stdout, /^RAISED\s+DELIVERED\s+DROPPED\s+FAILED\s+QUEUED\n1\s+1\s+0\s+0\s+0\n/);
+  assert.match(table.stdout, /\nE_CORE_THRESHOLD\s+1\s+0\n/);
+  assert.match(table.stdout, /\nmemory:cli-stats\s+E_CORE_THRESHOLD\s+1\s+1\s+0\s+0\s+0\s+0\n/);
+  assert.equal(JSON.parse(json.stdout).totals.delivered, 1);
+});
+
+test('rotate reopens a file and says so; --json gives the evi_flat_rotate result', async (t) => {
+  const d = await startTestDaemon(t);
+  const path = join(d.root, 'cli-rotate.log');
+  await d.result('event_subscribe', { socket: `flatstore:${path}`, event: 'E_CORE_LOG' });
+  const human = await runCli(['rotate', path], { HERALD_URL: d.url });
+  assert.equal(human.code, 0, human.stderr);
+  assert.equal(human.stdout, `rotated ${path} (1 file reopened)\n`);
+  const json = await runCli(['rotate', path, '--json'], { HERALD_URL: d.url });
+  assert.equal(JSON.parse(json.stdout).rotated, 1);
+  const missing = await runCli(['rotate', join(d.root, 'nope.log')], { HERALD_URL: d.url });
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /No open events file matches/);
+});
+
+test('subscribe and raise with --json print the command results', async (t) => {
+  const d = await startTestDaemon(t);
+  const env = { HERALD_URL: d.url };
+  const sub = await runCli(['subscribe', 'memory:cli-json', '--filter', 'level>=warning', '--json'], env);
+  assert.deepEqual(JSON.parse(sub.stdout), { action: 'subscribed', socket: 'memory:cli-json', filter: 'level>=warning', expire: 3600, ttl: 3600 });
+  const raised = await runCli(['raise', 'E_CORE_THRESHOLD', 'source=dns', 'time=5', 'extra=x', '--json'], env);
+  assert.deepEqual(JSON.parse(raised.stdout), { event: 'E_CORE_THRESHOLD', subscribers: 1 });
+  const listed = await runCli(['subscribers'], env);
+  assert.match(listed.stdout, /memory:cli-json\s+filter level>=warning\s+3600\s+\d+/);
+});

@@ -1,6 +1,7 @@
 import { HeraldError, toError } from '../errors/herald-error.js';
 import type { HeraldEvent } from '../events/event.js';
 import type { Backend, WriteResult } from './backend.js';
+import { unwatchWrite, watchWrite, type WatchedWrite } from './write-watchdog.js';
 
 /** Bounds and pacing for one subscriber's delivery. */
 export interface DeliveryOptions {
@@ -30,8 +31,6 @@ export interface DeliveryCounters {
   retries: number;
   lastError: string | undefined;
 }
-
-const TIMEOUT = Symbol('timeout');
 
 /** Told how each batch ended, so the bus can count per event as well as per subscriber. */
 export type SettledListener = (batch: readonly HeraldEvent[], outcome: 'delivered' | 'failed') => void;
@@ -134,25 +133,31 @@ export class DeliveryRunner {
     }
   }
 
-  async #writeWithTimeout(batch: readonly HeraldEvent[]): Promise<WriteResult> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<typeof TIMEOUT>((resolve) => {
-      // Kept ref'd: it is cleared as soon as the write settles, and a drain may be waiting on it.
-      timer = setTimeout(resolve, this.#options.writeTimeoutMs, TIMEOUT);
-    });
-    try {
-      // A backend that breaks the contract and throws is contained here.
-      const outcome = await Promise.race([Promise.resolve().then(() => this.#backend.write(batch)), timeout]);
-      if (outcome === TIMEOUT) {
-        const error = new HeraldError('HERALD_ERR_WRITE_TIMEOUT', `Backend write did not settle within ${this.#options.writeTimeoutMs} ms`);
-        return { status: 'retryable', error };
+  #writeWithTimeout(batch: readonly HeraldEvent[]): Promise<WriteResult> {
+    return new Promise<WriteResult>((resolve) => {
+      let settled = false;
+      const settle = (result: WriteResult) => {
+        if (settled) return;
+        settled = true;
+        unwatchWrite(watched);
+        resolve(result);
+      };
+      const timeoutMs = this.#options.writeTimeoutMs;
+      const watched: WatchedWrite = {
+        deadlineMs: Date.now() + timeoutMs,
+        expire: () => settle({
+          status: 'retryable',
+          error: new HeraldError('HERALD_ERR_WRITE_TIMEOUT', `Backend write did not settle within ${timeoutMs} ms`),
+        }),
+      };
+      watchWrite(watched);
+      try {
+        this.#backend.write(batch).then(settle, (thrown: unknown) => settle({ status: 'failed', error: toError(thrown) }));
+      } catch (thrown) {
+        // A backend that breaks the contract and throws synchronously is contained here.
+        settle({ status: 'failed', error: toError(thrown) });
       }
-      return outcome;
-    } catch (thrown) {
-      return { status: 'failed', error: toError(thrown) };
-    } finally {
-      clearTimeout(timer);
-    }
+    });
   }
 
   #scheduleRetry(result: Extract<WriteResult, { status: 'retryable' }>): void {

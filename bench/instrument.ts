@@ -28,7 +28,7 @@ server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port +
 const CONCURRENCY = 16;
 const REQUESTS = 6000;
 const FETCH_REQUESTS = 3000;
-const ROUNDS = 9;
+const ROUNDS = 7;
 
 function startServer(): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -84,28 +84,32 @@ function median(values: number[]): number {
 
 interface Comparison {
   readonly off: Sample;
-  readonly on: Sample;
-  /** Per-round on/off throughput ratios. */
+  /** instrument() on a bus nobody subscribed to: the hooks' own cost. */
+  readonly hooks: Sample;
+  /** instrument() with a subscriber taking every event: hooks + raise + delivery. */
+  readonly delivered: Sample;
+  /** Per-round delivered/off throughput ratios. */
   readonly ratios: number[];
 }
 
-/** Alternates off/on rounds so drift in machine load hits both sides alike; medians per side. */
-async function compare(bus: Bus, total: number, send: () => Promise<void>): Promise<Comparison> {
+/** Alternates off / hooks / delivered within each round so drift in machine load hits all alike; medians per side. */
+async function compare(quiet: Bus, listened: Bus, total: number, send: () => Promise<void>): Promise<Comparison> {
   await throughput(total / 2, send);
   const off: Sample[] = [];
-  const on: Sample[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    off.push(await throughput(total, send));
-    const undo = instrument(bus, { http: true, net: true, dns: true });
-    on.push(await throughput(total, send));
+  const hooks: Sample[] = [];
+  const delivered: Sample[] = [];
+  const measureWith = async (bus: Bus | undefined, into: Sample[]) => {
+    const undo = bus === undefined ? () => {} : instrument(bus, { http: true, net: true, dns: true });
+    into.push(await throughput(total, send));
     undo();
+  };
+  for (let i = 0; i < ROUNDS; i++) {
+    await measureWith(undefined, off);
+    await measureWith(quiet, hooks);
+    await measureWith(listened, delivered);
   }
   const side = (samples: Sample[]): Sample => ({ rate: median(samples.map((s) => s.rate)), cpuUs: median(samples.map((s) => s.cpuUs)) });
-  return { off: side(off), on: side(on), ratios: on.map((s, i) => s.rate / off[i].rate) };
-}
-
-function ratios(c: Comparison): string {
-  return c.ratios.map((r) => round(r, 3)).join(', ');
+  return { off: side(off), hooks: side(hooks), delivered: side(delivered), ratios: delivered.map((s, i) => s.rate / off[i].rate) };
 }
 
 function nullBus(): { bus: Bus; delivered: () => number } {
@@ -136,42 +140,54 @@ async function startLocalServer(): Promise<{ server: http.Server; port: number }
   return { server, port: (server.address() as { port: number }).port };
 }
 
+function ratios(c: Comparison): string {
+  return c.ratios.map((r) => round(r, 3)).join(', ');
+}
+
+function rows(name: string, c: Comparison): BenchReport['results'] {
+  const ratio = (a: number, b: number) => round(a / b, 3);
+  return [
+    { name: `${name}: off`, value: Math.round(c.off.rate), unit: 'req/s' },
+    { name: `${name}: on, nobody subscribed`, value: Math.round(c.hooks.rate), unit: 'req/s', anchor: 'off', ratio: ratio(c.hooks.rate, c.off.rate) },
+    { name: `${name}: on, events delivered`, value: Math.round(c.delivered.rate), unit: 'req/s', anchor: 'off', ratio: ratio(c.delivered.rate, c.off.rate) },
+    { name: `${name}: CPU/request off`, value: round(c.off.cpuUs, 1), unit: 'µs' },
+    { name: `${name}: CPU/request on, nobody subscribed`, value: round(c.hooks.cpuUs, 1), unit: 'µs', anchor: 'off', ratio: ratio(c.hooks.cpuUs, c.off.cpuUs) },
+    { name: `${name}: CPU/request on, events delivered`, value: round(c.delivered.cpuUs, 1), unit: 'µs', anchor: 'off', ratio: ratio(c.delivered.cpuUs, c.off.cpuUs) },
+  ];
+}
+
 export async function run(_options: BenchOptions): Promise<BenchReport> {
   const { child, port } = await startServer();
   const local = await startLocalServer();
-  const { bus, delivered } = nullBus();
-  await bus.subscribe('null:all', { filter: 'event=http_request_* OR event=*_connection_* OR event=dns_request_*' });
+  const quiet = nullBus();
+  const listened = nullBus();
+  await listened.bus.subscribe('null:all', { filter: 'event=http_request_* OR event=*_connection_* OR event=dns_request_*' });
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   try {
-    const viaAgent = await compare(bus, REQUESTS, viaHttp(agent, port));
-    const inProcess = await compare(bus, REQUESTS, viaHttp(agent, local.port));
-    const viaFetchApi = await compare(bus, FETCH_REQUESTS, viaFetch(port));
-    await bus.drain();
-    const row = (name: string, c: Comparison) => [
-      { name: `${name}, instrumentation off`, value: Math.round(c.off.rate), unit: 'req/s' },
-      { name: `${name}, instrumentation on`, value: Math.round(c.on.rate), unit: 'req/s', anchor: 'off', ratio: round(c.on.rate / c.off.rate, 3) },
-      { name: `${name}, client CPU per request, off`, value: round(c.off.cpuUs, 1), unit: 'µs' },
-      { name: `${name}, client CPU per request, on`, value: round(c.on.cpuUs, 1), unit: 'µs', anchor: 'off', ratio: round(c.on.cpuUs / c.off.cpuUs, 3) },
-    ];
+    const otherProcess = await compare(quiet.bus, listened.bus, REQUESTS, viaHttp(agent, port));
+    const thisProcess = await compare(quiet.bus, listened.bus, REQUESTS, viaHttp(agent, local.port));
+    const viaFetchApi = await compare(quiet.bus, listened.bus, FETCH_REQUESTS, viaFetch(port));
+    await listened.bus.drain();
     return {
       suite: 'instrument',
       results: [
-        ...row('http.request, server in another process', viaAgent),
-        ...row('http.request, server in this process', inProcess),
-        ...row('fetch, server in another process', viaFetchApi),
+        ...rows('http.request, server in another process', otherProcess),
+        ...rows('http.request, server in this process', thisProcess),
+        ...rows('fetch, server in another process', viaFetchApi),
       ],
       notes: [
-        `${CONCURRENCY} concurrent requests, ${ROUNDS} alternating off/on rounds (median of each side).`,
-        `Per-round on/off ratios: other process ${ratios(viaAgent)}; this process ${ratios(inProcess)}; fetch ${ratios(viaFetchApi)}.`,
-        `Events delivered to the subscriber: ${delivered()}.`,
-        'Target: instrumentation on at most 5% slower: req/s ratio ≥ 0.95 (CPU per request ratio ≤ 1.05 is the same',
-        'cost measured without the noise of other processes on the machine).',
+        `${CONCURRENCY} concurrent requests over keep-alive, ${ROUNDS} rounds of off / on-nobody-subscribed / on-delivered (median of each).`,
+        `Per-round delivered/off ratios: other process ${ratios(otherProcess)}; this process ${ratios(thisProcess)}; fetch ${ratios(viaFetchApi)}.`,
+        `Events delivered to the subscriber: ${listened.delivered()}.`,
+        'Target: instrumentation on at most 5% slower (req/s ratio ≥ 0.95; CPU/request ratio ≤ 1.05, the same cost',
+        'read without the noise of other processes on the machine).',
       ],
     };
   } finally {
     local.server.close();
     agent.destroy();
-    await bus.close();
+    await quiet.bus.close();
+    await listened.bus.close();
     child.kill();
   }
 }

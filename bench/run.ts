@@ -11,7 +11,9 @@ type Suite = (options: BenchOptions) => Promise<BenchReport>;
 const SUITES: Readonly<Record<string, () => Promise<Suite>>> = {
   raise: async () => (await import('./raise.js')).run,
   instrument: async () => (await import('./instrument.js')).run,
+  autoscale: async () => (await import('./autoscale.js')).run,
   files: async () => (await import('./files.js')).run,
+  trace: async () => (await import('./trace.js')).run,
 };
 
 function printTable(report: BenchReport): void {

@@ -55,6 +55,22 @@ export type { EventRecordJson, JsonTimeZone } from './events/serialize-json.js';
 export { StatusRegistry, SR_STATUS } from './process/status/registry.js';
 export type { IdentifierState, StatusReport, StatusRegistryOptions } from './process/status/registry.js';
 
+// Core events about the process (docs/core-events.md)
+export { BUILTIN_THRESHOLD_SOURCES, createThresholds } from './process/thresholds.js';
+export type { StopTiming, ThresholdExtra, Thresholds, ThresholdsOptions } from './process/thresholds.js';
+export { watchBuiltinSources } from './process/threshold-sources/index.js';
+export { ThresholdTracker, readMemoryLimit, watchMemory } from './process/memory.js';
+export type { MemoryLimit, MemorySample, MemoryWatch, MemoryWatchOptions } from './process/memory.js';
+export { markWebSocket, watchTcpDisconnects } from './process/tcp.js';
+export { guardBackendFactories, heraldPinoDestination, runWithLogEventsSuppressed, teeLogger } from './process/log-events.js';
+export type { HeraldPinoDestination, LogEventOptions } from './process/log-events.js';
+export { instrument } from './process/instrument/index.js';
+export type { InstrumentOptions } from './process/instrument/index.js';
+export { AutoScaler, SipParsePool, WorkerPool, parseAutoScaleProfile } from './process/autoscale/index.js';
+export type { AutoScaleProfile, SipParsePoolOptions, SipSummary, WorkerPoolOptions } from './process/autoscale/index.js';
+export { sharedThresholds, startCoreEventsService } from './process/service.js';
+export { statusRegistryOf } from './process/status-service.js';
+
 // Management interface
 export { defineCommand } from './mi/command.js';
 export type { MiCallContext, MiCommand, MiCommandDescription, MiCommandSpec, MiParamSpec, MiParamType, MiParamsOf } from './mi/command.js';
@@ -67,6 +83,27 @@ export { startMiService, MI_ADDRESS_KEY } from './mi/service.js';
 export type { MiAddress } from './mi/service.js';
 export { IngestCounters, ingestCounters, registerIngestCounters } from './mi/ingest-counters.js';
 export type { IngestCounterSource } from './mi/ingest-counters.js';
+
+// Message tracing (docs/trace.md)
+export { Tracer } from './trace/tracer.js';
+export type { TraceMeta, TraceOutcome, TracerOptions } from './trace/tracer.js';
+export type { TraceIdStatus, TracerStatus, DestinationStatus } from './trace/tracer-status.js';
+export { parseTraceId, parseDestination } from './trace/tracer-ids.js';
+export type { DestinationSpec, TraceIdSpec } from './trace/tracer-ids.js';
+export { TraceIngest } from './trace/ingest.js';
+export type { TraceIngestOptions } from './trace/ingest.js';
+export { createTraceStore, openTraceStore, DATA_COLUMNS, TABLE_NAME_PATTERN } from './trace/store/index.js';
+export type { TraceQuery, TraceRecord, TraceRow, TraceStore, TraceStoreOptions, RetentionResult } from './trace/store/index.js';
+export { searchTraces, showCall, parseTimeBound } from './trace/search.js';
+export type { CallView, SearchHit, SearchInput } from './trace/search.js';
+export { buildLadder } from './trace/ladder.js';
+export type { Ladder, LadderEntry } from './trace/ladder.js';
+export { renderLadder } from './trace/ladder-render.js';
+export { E_HEP_LOG, E_TRACE_STORE_ERROR } from './events/packs/trace.js';
+export { startTraceService, TRACER_KEY, TRACE_STORE_KEY } from './trace/tracer-service.js';
+export { HepCollector } from './sources/hep/collector.js';
+export { startHepService, HEP_ADDRESS_KEY } from './sources/hep/service.js';
+export { startSipService, SIP_ADDRESS_KEY } from './sources/sip/service.js';
 
 // Daemon and config
 export { startDaemon } from './serve/serve.js';

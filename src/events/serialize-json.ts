@@ -36,22 +36,38 @@ function offsetText(minutesEast: number): string {
   return `${sign}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
 }
 
-/** Formats epoch ms as ISO 8601 with milliseconds and offset. Caches the per-second part. */
+/** Formats epoch ms as ISO 8601 with milliseconds and offset; caches per second and per millisecond. */
 export class IsoTimeFormatter {
   readonly #tz: JsonTimeZone;
   #second = Number.NaN;
   #prefix = '';
   #offset = '';
+  #lastMs = Number.NaN;
+  #lastText = '';
+  #lastLinePrefix = '';
 
   constructor(tz: JsonTimeZone) {
     this.#tz = tz;
   }
 
   format(ms: number): string {
-    const second = Math.floor(ms / 1000);
+    const whole = Math.floor(ms);
+    // Busy outputs see many events per millisecond: reuse the last string.
+    if (whole === this.#lastMs) return this.#lastText;
+    const second = Math.floor(whole / 1000);
     if (second !== this.#second) this.#fill(second);
-    const milli = Math.floor(ms) - second * 1000;
-    return `${this.#prefix}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}${this.#offset}`;
+    const milli = whole - second * 1000;
+    this.#lastMs = whole;
+    this.#lastText = `${this.#prefix}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}${this.#offset}`;
+    this.#lastLinePrefix = '';
+    return this.#lastText;
+  }
+
+  /** `{"time":"…","level":"` for a JSON record, cached with the time. */
+  linePrefix(ms: number): string {
+    const text = this.format(ms);
+    if (this.#lastLinePrefix === '') this.#lastLinePrefix = `{"time":"${text}","level":"`;
+    return this.#lastLinePrefix;
   }
 
   #fill(second: number): void {
@@ -122,24 +138,52 @@ function compileParams(def: EventDef): ParamsJson {
   const names = def.paramNames;
   const firstKeys = names.map((name) => `${JSON.stringify(name)}:`);
   const laterKeys = firstKeys.map((key) => `,${key}`);
+  // Text values that need no escaping are written between a key-and-quote piece and a quote.
+  const firstKeysQuoted = firstKeys.map((key) => `${key}"`);
+  const laterKeysQuoted = laterKeys.map((key) => `${key}"`);
+  const textual = names.map((name) => def.params[name].kind === 'string' || def.params[name].kind === 'ip');
   const encoders = names.map((name) => valueJson(def.params[name].kind));
   return (params) => {
     let out = '';
     for (let i = 0; i < names.length; i++) {
       const value = params[names[i]];
       if (value === undefined) continue;
-      out += (out === '' ? firstKeys[i] : laterKeys[i]) + encoders[i](value);
+      if (textual[i] && typeof value === 'string' && !NEEDS_ESCAPE.test(value)) {
+        out += `${out === '' ? firstKeysQuoted[i] : laterKeysQuoted[i]}${value}"`;
+      } else {
+        out += (out === '' ? firstKeys[i] : laterKeys[i]) + encoders[i](value);
+      }
     }
     return out;
   };
 }
 
-/** The serializer for one definition: its constant parts computed once. */
-interface CompiledRecord {
-  readonly head: string;
+/**
+ * The serializer for one definition: constant parts computed once, plus the
+ * head for the last level and sourceId seen (a batch usually repeats them).
+ */
+class CompiledRecord {
   readonly params: ParamsJson;
-  lastSourceId: string;
-  lastSourceJson: string;
+  readonly #after: string;
+  #level = '';
+  #sourceId: string | undefined;
+  /** `<level>","category":…,"type":…,"sourceId":…,"summary":` */
+  head = '';
+  /** The same plus the summary's opening quote, for summaries that need no escaping. */
+  headQuoted = '';
+
+  constructor(def: EventDef) {
+    this.params = compileParams(def);
+    this.#after = `","category":${quoteJson(def.category)},"type":${quoteJson(def.name)},"sourceId":`;
+  }
+
+  prepare(level: string, sourceId: string): void {
+    if (level === this.#level && sourceId === this.#sourceId) return;
+    this.head = `${level}${this.#after}${quoteJson(sourceId)},"summary":`;
+    this.headQuoted = `${this.head}"`;
+    this.#level = level;
+    this.#sourceId = sourceId;
+  }
 }
 
 const compiled = new WeakMap<EventDef, CompiledRecord>();
@@ -147,18 +191,20 @@ const compiled = new WeakMap<EventDef, CompiledRecord>();
 function compiledFor(def: EventDef): CompiledRecord {
   let entry = compiled.get(def);
   if (entry === undefined) {
-    entry = {
-      head: `","category":${quoteJson(def.category)},"type":${quoteJson(def.name)},"sourceId":`,
-      params: compileParams(def),
-      lastSourceId: '',
-      lastSourceJson: '""',
-    };
+    entry = new CompiledRecord(def);
     compiled.set(def, entry);
   }
   return entry;
 }
 
-/** Serializes events as JSON lines for one time zone. Reuse one per output: it caches per second. */
+function causeAndSnapshot(event: HeraldEvent): string {
+  let out = '';
+  if (event.cause !== undefined) out += `,"cause":${quoteJson(event.cause)}`;
+  if (event.snapshot !== undefined) out += `,"snapshot":${jsonText(event.snapshot)}`;
+  return out;
+}
+
+/** Serializes events as JSON lines for one time zone. Reuse one per output: it caches per millisecond. */
 export class JsonLineSerializer {
   readonly #time: IsoTimeFormatter;
   #lastDef: EventDef | undefined;
@@ -170,25 +216,32 @@ export class JsonLineSerializer {
 
   /** The record without the trailing newline. Never throws on well-typed events. */
   record(event: HeraldEvent): string {
-    return this.#build(event, '}');
+    return this.#build(event, '}}');
   }
 
   /** The record plus `\n`. */
   line(event: HeraldEvent): string {
-    return this.#build(event, '}\n');
+    return this.#build(event, '}}\n');
   }
 
-  #build(event: HeraldEvent, end: string): string {
+  /**
+   * `closing` ends the params object and the record: `}}` or `}}\n`. The line is a
+   * rope flattened later at a cost per piece, so constant text is kept in few, long pieces.
+   */
+  #build(event: HeraldEvent, closing: string): string {
     const c = this.#compiled(event.def);
-    if (event.sourceId !== c.lastSourceId) {
-      c.lastSourceJson = quoteJson(event.sourceId);
-      c.lastSourceId = event.sourceId;
+    c.prepare(event.level, event.sourceId);
+    const summary = event.summary ?? '';
+    const start = this.#time.linePrefix(event.timeUs / 1000);
+    let out: string;
+    if (event.cause !== undefined || event.snapshot !== undefined) {
+      out = `${start}${c.head}${quoteJson(summary)}${causeAndSnapshot(event)},"params":{`;
+    } else if (NEEDS_ESCAPE.test(summary)) {
+      out = `${start}${c.head}${JSON.stringify(summary)},"params":{`;
+    } else {
+      out = `${start}${c.headQuoted}${summary}","params":{`;
     }
-    let out = `{"time":"${this.#time.format(event.timeUs / 1000)}","level":"${event.level}${c.head}${c.lastSourceJson}`
-      + `,"summary":${quoteJson(event.summary ?? '')}`;
-    if (event.cause !== undefined) out += `,"cause":${quoteJson(event.cause)}`;
-    if (event.snapshot !== undefined) out += `,"snapshot":${jsonText(event.snapshot)}`;
-    return `${out},"params":{${c.params(event.params)}}${end}`;
+    return out + c.params(event.params) + closing;
   }
 
   /** Batches usually repeat one definition: skip the WeakMap then. */

@@ -15,10 +15,12 @@ export { connectionProto, markWebSocket, type ConnectionProto } from './connecti
  * accepted and opened connections alike. A socket that never connected was
  * never a TCP connection and raises nothing. Unix-socket connections are skipped.
  */
-export function watchTcpDisconnects(bus: Pick<Bus, 'raise'>): () => void {
+export function watchTcpDisconnects(bus: Pick<Bus, 'raise' | 'enabled'>): () => void {
   let live = true;
   const stopUpgrades = watchWebSocketUpgrades();
   const stopSockets = observeSockets((socket) => {
+    // A connection opened while nobody listens is not followed (its close is not raised).
+    if (!bus.enabled(E_CORE_TCP_DISCONNECT)) return;
     whenConnected(socket, (ends) => {
       socket.once('close', () => {
         if (!live) return;

@@ -48,39 +48,57 @@ export function monotonicUs(): number {
   return performance.now() * 1000;
 }
 
-export function createThresholds(options: ThresholdsOptions): Thresholds {
-  const limits = new Map<string, number>(Object.entries(options.thresholdsUs ?? {}));
-  const maxLength = options.extraMaxLength ?? 256;
-  const { bus, logger } = options;
+/**
+ * The Thresholds implementation. Methods are arrow properties so they can be
+ * passed around detached (`const { time } = thresholds`).
+ */
+class ThresholdTimer implements Thresholds {
+  readonly #limits: Map<string, number>;
+  readonly #maxLength: number;
+  readonly #bus: Pick<Bus, 'raise'>;
+  readonly #logger: Logger | undefined;
 
-  const thresholdUs = (source: string): number => limits.get(source) ?? 0;
-  const active = (source: string): boolean => thresholdUs(source) > 0;
+  constructor(options: ThresholdsOptions) {
+    this.#limits = new Map(Object.entries(options.thresholdsUs ?? {}));
+    this.#maxLength = options.extraMaxLength ?? 256;
+    this.#bus = options.bus;
+    this.#logger = options.logger;
+  }
 
-  const record = (source: string, elapsedUs: number, extra?: ThresholdExtra): boolean => {
-    const limit = thresholdUs(source);
+  thresholdUs = (source: string): number => this.#limits.get(source) ?? 0;
+
+  active = (source: string): boolean => this.thresholdUs(source) > 0;
+
+  setThresholdUs = (source: string, value: number): void => {
+    if (!Number.isFinite(value) || value < 0) throw new RangeError(`Threshold for ${source} must be a non-negative number of µs, got ${value}`);
+    this.#limits.set(source, value);
+  };
+
+  record = (source: string, elapsedUs: number, extra?: ThresholdExtra): boolean => {
+    const limit = this.thresholdUs(source);
     if (limit <= 0 || !(elapsedUs > limit)) return false;
-    const text = cut(typeof extra === 'function' ? safeExtra(extra) : extra ?? '', maxLength);
+    const text = cut(typeof extra === 'function' ? safeExtra(extra) : extra ?? '', this.#maxLength);
     const time = Math.round(elapsedUs);
-    logger?.warn({ source, timeUs: time, thresholdUs: limit, extra: text }, 'Operation exceeded its threshold.');
-    bus.raise(E_CORE_THRESHOLD, { source, time, extra: text });
+    this.#logger?.warn({ source, timeUs: time, thresholdUs: limit, extra: text }, 'Operation exceeded its threshold.');
+    this.#bus.raise(E_CORE_THRESHOLD, { source, time, extra: text });
     return true;
   };
 
-  const start = (source: string, extra?: ThresholdExtra): StopTiming => {
-    if (!active(source)) return NOOP_STOP;
+  start = (source: string, extra?: ThresholdExtra): StopTiming => {
+    if (!this.active(source)) return NOOP_STOP;
     const startedUs = monotonicUs();
     let stopped = false;
     return (finalExtra?: ThresholdExtra) => {
       const elapsed = monotonicUs() - startedUs;
-      if (!stopped) record(source, elapsed, finalExtra ?? extra);
+      if (!stopped) this.record(source, elapsed, finalExtra ?? extra);
       stopped = true;
       return elapsed;
     };
   };
 
-  const time = <T>(source: string, fn: () => T, extra?: ThresholdExtra): T => {
-    if (!active(source)) return fn();
-    const stop = start(source, extra);
+  time = <T>(source: string, fn: () => T, extra?: ThresholdExtra): T => {
+    if (!this.active(source)) return fn();
+    const stop = this.start(source, extra);
     let result: T;
     try {
       result = fn();
@@ -104,13 +122,10 @@ export function createThresholds(options: ThresholdsOptions): Thresholds {
       },
     ) as T;
   };
+}
 
-  const setThresholdUs = (source: string, value: number): void => {
-    if (!Number.isFinite(value) || value < 0) throw new RangeError(`Threshold for ${source} must be a non-negative number of µs, got ${value}`);
-    limits.set(source, value);
-  };
-
-  return { time, start, record, thresholdUs, setThresholdUs, active };
+export function createThresholds(options: ThresholdsOptions): Thresholds {
+  return new ThresholdTimer(options);
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

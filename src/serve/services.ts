@@ -1,6 +1,9 @@
 import { startFileService } from '../backends/files-service.js';
 import { startMiService } from '../mi/service.js';
 import { startCoreEventsService } from '../process/service.js';
+import { startHepService } from '../sources/hep/service.js';
+import { startSipService } from '../sources/sip/service.js';
+import { startTraceService } from '../trace/tracer-service.js';
 import type { ServiceStarter } from './runtime.js';
 
 /**
@@ -11,4 +14,7 @@ export const SERVICES: readonly ServiceStarter[] = [
   startFileService,
   startMiService,
   startCoreEventsService,
+  startTraceService,
+  startHepService,
+  startSipService,
 ];

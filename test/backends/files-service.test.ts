@@ -11,10 +11,11 @@ import { startDaemon } from '../../src/serve/serve.js';
 import { uniqueMemorySocket } from '../helpers/bus.js';
 import { tempDir } from './helpers.js';
 
+/** `DATA` in the YAML stands for the data dir. */
 async function daemonWith(t: Parameters<typeof tempDir>[0], yaml: string) {
   const dir = tempDir(t);
   const config = join(dir, 'herald.yaml');
-  await writeFile(config, `data_dir: ${join(dir, 'data')}\n${yaml}`);
+  await writeFile(config, `data_dir: ${join(dir, 'data')}\n${yaml.replaceAll('DATA', join(dir, 'data'))}`);
   const daemon = await startDaemon({ configPath: config, services: [startFileService], announce: () => {}, logger: silentLogger() });
   t.after(() => daemon.stop());
   return { daemon, data: join(dir, 'data') };
@@ -24,9 +25,9 @@ test('serve: flatstore/jsonl take their defaults from config, and the default js
   const { daemon, data } = await daemonWith(t, [
     'flatstore:\n  delimiter: "|"\n  suppress_event_name: true',
     'subscribers:',
-    '  - socket: flatstore:ev.csv',
+    '  - socket: flatstore:DATA/ev.csv',
     '    event: E_CORE_THRESHOLD',
-    '  - socket: jsonl:events.log?timezone=utc',
+    '  - socket: jsonl:DATA/events.log?timezone=utc',
     '    filter: level>=info',
   ].join('\n'));
   daemon.runtime.bus.raise(E_CORE_THRESHOLD, { source: 'dns', time: 5, extra: 'a|b' });
@@ -37,7 +38,7 @@ test('serve: flatstore/jsonl take their defaults from config, and the default js
 
 test('SIGHUP rotates every open file (logrotate postrotate), and stopping the service removes the handler', async (t) => {
   const before = process.listenerCount('SIGHUP');
-  const { daemon, data } = await daemonWith(t, 'subscribers:\n  - socket: flatstore:a.log\n    event: E_CORE_THRESHOLD\n  - socket: jsonl:b.log?roll=none\n    event: E_CORE_THRESHOLD');
+  const { daemon, data } = await daemonWith(t, 'subscribers:\n  - socket: flatstore:DATA/a.log\n    event: E_CORE_THRESHOLD\n  - socket: jsonl:DATA/b.log?roll=none\n    event: E_CORE_THRESHOLD');
   const { bus } = daemon.runtime;
   assert.equal(process.listenerCount('SIGHUP'), before + 1);
   const rotations = uniqueMemorySocket('hup');

@@ -11,7 +11,7 @@ import { listOpenFiles } from '../../src/backends/shared/file-registry.js';
 import type { Bus } from '../../src/bus/bus.js';
 import { E_CORE_THRESHOLD } from '../../src/events/packs/core.js';
 import { createLogger } from '../../src/log/logger.js';
-import { fileBus, tempDir } from './helpers.js';
+import { fileBus } from './helpers.js';
 
 /*
  * Tests run as root, where chmod does not stop writes. Two real failures that do:
@@ -105,8 +105,13 @@ test('disk full (ENOSPC): the error is counted and logged, events stay queued an
 });
 
 test('access denied on the open file (chattr +i → EPERM): retried until writable again, nothing lost or doubled', async (t) => {
-  const dir = tempDir(t);
+  const dir = mkdtempSync(join(tmpdir(), 'herald-immutable-'));
   const path = join(dir, 'ev.log');
+  // One hook, in this order: an immutable file cannot be removed.
+  t.after(() => {
+    run('chattr', ['-i', path]);
+    rmSync(dir, { recursive: true, force: true });
+  });
   const bus = fileBus(t, dir, { delivery: { retryBaseMs: 5, retryMaxMs: 40 } });
   await bus.subscribe(`flatstore:${path}?flush_interval_ms=5`, { event: 'E_CORE_THRESHOLD' });
   raiseSeq(bus, 0, 10);
@@ -115,7 +120,6 @@ test('access denied on the open file (chattr +i → EPERM): retried until writab
     t.skip('chattr +i is not available on this filesystem');
     return;
   }
-  t.after(() => { run('chattr', ['-i', path]); });
   raiseSeq(bus, 10, 250);
   await waitForFileError(path);
   raiseSeq(bus, 260, 250);

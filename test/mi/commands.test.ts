@@ -192,6 +192,7 @@ test('get_statistics: per event, per subscriber, totals, queue depth, ingest and
   assert.equal(stats.totals.delivered, 1);
   const sub = stats.subscribers.find((s) => s.socket === 'memory:cmd-stats');
   assert.deepEqual(sub, { socket: 'memory:cmd-stats', event: 'E_CORE_THRESHOLD', matched: 1, delivered: 1, dropped: 0, failed: 0, retries: 0, queue_depth: 0 });
-  assert.deepEqual(stats.ingest, { hep: { packets: 3, errors: 1 } });
+  // Other services (the trace collector) publish their own ingest counters beside the test's.
+  assert.deepEqual(stats.ingest.hep, { packets: 3, errors: 1 });
   assert.deepEqual(stats.stream, { clients: 0, sent: 0, dropped: 0 });
 });

@@ -1,4 +1,3 @@
-import { isAbsolute, resolve } from 'node:path';
 import type { BackendFactory } from '../../bus/backend.js';
 import type { FlatstoreConfig } from '../../config/sections/files-backends.js';
 import { FileBackend } from '../shared/file-backend.js';
@@ -18,7 +17,7 @@ export interface FlatstoreFactoryOptions {
 
 /**
  * `flatstore:PATH[?option=value&…]`: OpenSIPS-compatible delimited lines. A relative
- * PATH is taken under the data dir. The path must lie under `files.roots`.
+ * PATH is relative to the working directory, as OpenSIPS takes it. The real path must lie under `files.roots`.
  */
 export function createFlatstoreFactory(options: FlatstoreFactoryOptions = {}): BackendFactory {
   const defaults: FlatstoreConfig = { ...FLATSTORE_DEFAULTS, ...options.config };
@@ -28,8 +27,7 @@ export function createFlatstoreFactory(options: FlatstoreFactoryOptions = {}): B
     description: 'OpenSIPS-compatible delimited text file, one event per line (docs/backends/flatstore.md).',
     create(address, ctx) {
       const o = flatstoreOptions(address, defaults);
-      const path = isAbsolute(address.address) ? address.address : resolve(ctx.dataDir, address.address);
-      const { realPath } = confinePath(path, rootsOf(ctx));
+      const { realPath } = confinePath(address.address, rootsOf(ctx));
       return new FileBackend({
         spec: {
           key: realPath,

@@ -1,4 +1,3 @@
-import { isAbsolute, resolve } from 'node:path';
 import type { BackendFactory } from '../../bus/backend.js';
 import type { JsonlConfig } from '../../config/sections/files-backends.js';
 import { JsonLineSerializer } from '../../events/serialize-json.js';
@@ -19,7 +18,7 @@ export interface JsonlFactoryOptions {
 
 /**
  * `jsonl:PATH[?option=value&…]`: the event log, one JSON record per line, rolled
- * daily to PATH.YYYYMMDD. A relative PATH is taken under the data dir.
+ * daily to PATH.YYYYMMDD. The real path must lie under `files.roots`.
  */
 export function createJsonlFactory(options: JsonlFactoryOptions = {}): BackendFactory {
   const defaults: JsonlConfig = { ...JSONL_DEFAULTS, ...options.config };
@@ -29,8 +28,7 @@ export function createJsonlFactory(options: JsonlFactoryOptions = {}): BackendFa
     description: 'JSON-lines event log with daily rolling (docs/backends/jsonl.md).',
     create(address, ctx) {
       const o = jsonlOptions(address, defaults);
-      const path = isAbsolute(address.address) ? address.address : resolve(ctx.dataDir, address.address);
-      const { realPath } = confinePath(path, rootsOf(ctx));
+      const { realPath } = confinePath(address.address, rootsOf(ctx));
       const serializer = new JsonLineSerializer(o.timezone);
       return new FileBackend({
         spec: {

@@ -32,13 +32,20 @@ export class Segment {
   }
 }
 
+/** Encoded lines are carved from pools this large (or larger for one huge take). */
+const POOL_BYTES = 1024 * 1024;
+
 /**
- * Collects lines and encodes them to UTF-8 in one go per take: one join and one
- * native encode per ~64 KiB costs less than an encode per line.
+ * Collects lines and encodes them to UTF-8 in one go per take, into a slab that
+ * only moves forward (never reused while a write may still read it). One join
+ * and one encode per ~64 KiB into preallocated memory cost less than a
+ * Buffer.from per take, and far less than an encode per line.
  */
 export class LineEncoder {
-  #lines: string[] = [];
+  readonly #lines: string[] = [];
   #chars = 0;
+  #pool: Buffer = Buffer.allocUnsafe(0);
+  #offset = 0;
 
   /** UTF-16 units appended since the last take (≈ bytes for mostly-ASCII text). */
   get pendingChars(): number {
@@ -53,9 +60,16 @@ export class LineEncoder {
   /** Everything appended since the last take, encoded, as one buffer. */
   take(): Buffer {
     const text = this.#lines.length === 1 ? this.#lines[0] : this.#lines.join('');
-    this.#lines = [];
+    this.#lines.length = 0; // Reused: keeps its capacity, so no regrowth per take.
     this.#chars = 0;
-    return Buffer.from(text, 'utf8');
+    // A UTF-16 unit never needs more than 3 UTF-8 bytes.
+    if (this.#pool.length - this.#offset < text.length * 3) {
+      this.#pool = Buffer.allocUnsafe(Math.max(POOL_BYTES, text.length * 3));
+      this.#offset = 0;
+    }
+    const start = this.#offset;
+    this.#offset += this.#pool.write(text, start);
+    return this.#pool.subarray(start, this.#offset);
   }
 }
 

@@ -13,6 +13,7 @@ import { registerStatus } from './status.js';
 import { registerStats } from './stats.js';
 import { registerTail } from './tail.js';
 import { registerMiDocs } from './mi-docs.js';
+import { registerTrace } from './trace.js';
 
 /** Every verb, one line each. */
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
@@ -30,4 +31,5 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerTail,
   registerMiDocs,
   registerFlat,
+  registerTrace,
 ];

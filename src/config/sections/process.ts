@@ -9,15 +9,15 @@ import { Type } from '@sinclair/typebox';
 const thresholdUs = (what: string) => Type.Integer({
   minimum: 0,
   default: 0,
-  description: `E_CORE_THRESHOLD when ${what} takes longer than this many microseconds; 0 switches the source off.`,
+  description: `E_CORE_THRESHOLD when ${what} lasts longer than this many µs; 0 switches the source off.`,
 });
 
 export const ThresholdsSection = Type.Object({
-  event_loop: thresholdUs('the event loop is blocked (lag measured by a self-rescheduling timer)'),
+  event_loop: thresholdUs('a block of the event loop (lag of a self-rescheduling timer)'),
   dns: thresholdUs('a dns.lookup'),
-  http_server: thresholdUs('an HTTP server request (request start to response finish)'),
-  http_client: thresholdUs('an HTTP client request (http.request or fetch: request start to response end)'),
-  tcp_write: thresholdUs('a TCP socket write (call to write callback, i.e. until the kernel took the data)'),
+  http_server: thresholdUs('an incoming HTTP request (headers parsed to response finished)'),
+  http_client: thresholdUs('an outgoing http.request or fetch (sent to response body ended)'),
+  tcp_write: thresholdUs('a TCP socket write (write() to its callback: until the kernel took the bytes)'),
   store: thresholdUs('a trace-store query'),
 }, { additionalProperties: false, default: {}, description: 'Per-source thresholds in µs (E_CORE_THRESHOLD).' });
 

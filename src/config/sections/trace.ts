@@ -1,17 +1,31 @@
 import { Type } from '@sinclair/typebox';
 
-/** Message tracing: the trace store and the HEP / raw SIP collectors. */
+/** Message tracing: the trace store and the HEP / raw SIP collectors. See docs/trace.md. */
 export const HepSection = Type.Object({
   enabled: Type.Boolean({ default: true, description: 'Start the HEP collector (UDP and TCP).' }),
-  listen: Type.String({ default: '127.0.0.1:9060', description: 'host:port for both UDP and TCP.' }),
+  listen: Type.String({ default: '127.0.0.1:9060', description: 'host:port for both UDP and TCP. Port 0 picks a free port (tests).' }),
+  auth_key: Type.Optional(Type.String({ minLength: 1, description: 'When set, packets must carry this HEPv3 auth key (chunk 0x000e); others are counted as `auth_failed` and dropped.' })),
+  max_connections: Type.Integer({ minimum: 1, default: 256, description: 'Concurrent HEP-over-TCP connections; more are refused and counted.' }),
 }, { additionalProperties: false, default: {} });
 
 export const SipSection = Type.Object({
-  enabled: Type.Boolean({ default: true, description: 'Start the raw SIP collector (UDP).' }),
-  listen: Type.String({ default: '127.0.0.1:9061', description: 'host:port (UDP).' }),
+  enabled: Type.Boolean({ default: true, description: 'Start the raw SIP collector (UDP), for senders using Kamailio\'s `duplicate_uri`.' }),
+  listen: Type.String({ default: '127.0.0.1:9061', description: 'host:port (UDP). Port 0 picks a free port (tests).' }),
 }, { additionalProperties: false, default: {} });
 
 export const TraceSection = Type.Object({
-  store: Type.String({ default: 'sqlite:', description: '`sqlite:` (file in data_dir), `sqlite:PATH`, `postgres://…` or `mysql://…`.' }),
-  table: Type.String({ default: 'sip_trace', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'Trace table name.' }),
+  enabled: Type.Boolean({ default: true, description: 'Open the trace store and the tracer (MI commands trace, trace_start, trace_search, …). The collectors need it.' }),
+  store: Type.String({ default: 'sqlite:', description: '`sqlite:` (trace.db in data_dir), `sqlite:PATH`, `postgres://…` or `mysql://…` (MariaDB too).' }),
+  table: Type.String({ default: 'sip_trace', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', maxLength: 48, description: 'Trace table name. Created, or migrated from a Kamailio/OpenSIPS/OpenSER table, on start.' }),
+  keep_days: Type.Integer({ minimum: 0, default: 0, description: 'Delete messages older than this many days (checked hourly); 0 keeps everything. PostgreSQL drops whole day partitions.' }),
+  trace_on: Type.Boolean({ default: true, description: 'Global tracing switch at start (OpenSIPS `trace_on`); switch at run time with the `trace` MI command.' }),
+  ids: Type.Array(Type.String({ minLength: 3 }), {
+    default: [],
+    description: 'More trace ids, `[name]uri`: every collected message is also copied there, e.g. `[homer]hep:10.0.0.9:9060;transport=tcp`. The store is id `default`.',
+  }),
+  capture_id: Type.Integer({ minimum: 0, maximum: 4294967295, default: 1, description: 'HEP capture id for copies of messages that came without one (raw SIP).' }),
+  node: Type.String({ default: '', description: 'Capture node name stored with messages that came without one.' }),
+  max_batch_rows: Type.Integer({ minimum: 1, default: 10000, description: 'Largest batch written to the store at once.' }),
+  flush_interval_ms: Type.Integer({ minimum: 1, default: 200, description: 'A message waits at most this long before its batch is written.' }),
+  max_queue_rows: Type.Integer({ minimum: 1, default: 200000, description: 'Rows waiting for the store before new ones are dropped and counted.' }),
 }, { additionalProperties: false, default: {} });

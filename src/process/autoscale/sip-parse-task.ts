@@ -1,6 +1,6 @@
 /**
  * Task module of the SIP parse pool: runs inside each worker thread (see
- * pool-worker.ts for the protocol). The result's numbers are transferred back.
+ * pool-worker.ts for the protocol). The result's typed arrays are transferred back, not copied.
  */
 import { parseSipBatch, type SipBatch, type SipBatchResult } from './sip-batch.js';
 
@@ -9,5 +9,5 @@ export function run(batch: SipBatch): SipBatchResult {
 }
 
 export function transferList(result: SipBatchResult): ArrayBuffer[] {
-  return [result.numbers.buffer as ArrayBuffer];
+  return [result.numbers.buffer as ArrayBuffer, result.lengths.buffer as ArrayBuffer];
 }

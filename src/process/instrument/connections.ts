@@ -41,9 +41,13 @@ function trackReason(socket: Socket): () => string {
  * `bytes_in`/`bytes_out` are the socket's counters: payload bytes for plain
  * TCP and for TLS clients, wire bytes for the raw socket of a TLS server.
  */
-export function instrumentConnections(bus: Pick<Bus, 'raise'>): () => void {
+export function instrumentConnections(bus: Pick<Bus, 'raise' | 'enabled'>): () => void {
   let live = true;
   const stop = observeSockets((socket, side) => {
+    const [connected, disconnected] = side === 'client'
+      ? [client_connection_connected, client_connection_disconnected]
+      : [server_connection_connected, server_connection_disconnected];
+    if (!bus.enabled(connected) && !bus.enabled(disconnected)) return;
     whenConnected(socket, (ends) => {
       const fields = fieldsOf(ends, side);
       if (side === 'client') bus.raise(client_connection_connected, fields);
@@ -52,7 +56,7 @@ export function instrumentConnections(bus: Pick<Bus, 'raise'>): () => void {
       socket.once('close', () => {
         if (!live) return;
         const closed = { ...fields, bytes_in: socket.bytesRead, bytes_out: socket.bytesWritten, reason: reason() };
-        bus.raise(side === 'client' ? client_connection_disconnected : server_connection_disconnected, closed);
+        bus.raise(disconnected, closed);
       });
     });
   });

@@ -10,8 +10,9 @@ import { dnsErrorCode } from './error-codes.js';
  * only, `error` (Node's message) and `error_code` (the getaddrinfo EAI_* value,
  * as Dovecot's net_gethosterror() expects; Node's errno when it has none).
  */
-export function instrumentDns(bus: Pick<Bus, 'raise'>): () => void {
+export function instrumentDns(bus: Pick<Bus, 'raise' | 'enabled'>): () => void {
   return observeDnsLookups(() => {
+    if (!bus.enabled(dns_request_started) && !bus.enabled(dns_request_finished)) return undefined;
     const startedUs = nowUs();
     bus.raise(dns_request_started, {}, { timeUs: startedUs });
     return (error) => {

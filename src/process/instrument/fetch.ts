@@ -1,145 +1,166 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Socket } from 'node:net';
 import type { Bus } from '../../bus/bus.js';
 import { http_request_finished, http_request_redirected } from '../../events/packs/dovecot.js';
 import { subscribeAll } from '../threshold-sources/http.js';
 import { httpErrorStatus } from './error-codes.js';
+import { newLogical, normalizeUrl, WaitingRequests, type Logical } from './fetch-requests.js';
 
 /*
  * fetch (Node's bundled undici) in two layers:
  *
- *   globalThis.fetch (wrapped) ── AsyncLocalStorage: one Logical request per call
+ *   globalThis.fetch (wrapped): one Logical request per call, waiting for its URL
  *        │
- *        └─ each hop (first try, redirect, retry) = one undici request, seen on
+ *        └─ each hop (first request, each redirect) = one undici request, seen on
  *           undici:request:create / client:sendHeaders / request:headers /
- *           request:trailers / request:error; `create` runs inside the caller's
- *           async context, so a hop finds its Logical request there.
+ *           request:trailers / request:error, and claimed by URL (fetch-requests.ts).
  *
- * A hop ending in a followed 3xx raises http_request_redirected; the last hop,
- * a failed hop, or the fetch rejecting raises http_request_finished once, with
- * the totals. Node's fetch never retries, so `attempts` is 1 (0 when the URL
- * was refused before any request) and http_request_retried is not raised. Hops
- * outside a wrapped fetch (undici used directly, or a fetch reference taken
- * before instrumenting) are reported one by one.
+ * A hop ending in a followed 3xx raises http_request_redirected and makes the
+ * logical request wait for the Location; the last hop, a failed hop, or the
+ * fetch rejecting raises http_request_finished once, with the totals. Node's
+ * fetch never retries, so `attempts` is 1 (0 when fetch refused the URL before
+ * any request) and http_request_retried is not raised. Hops nobody claims
+ * (undici used directly, or a fetch reference taken before instrumenting) are
+ * reported one by one.
  */
-interface Logical {
-  readonly follow: boolean;
-  attempts: number;
-  redirects: number;
-  bytesIn: number;
-  bytesOut: number;
-  done: boolean;
-}
-
 interface Hop {
-  readonly logical: Logical | undefined;
+  readonly logical: Logical;
+  readonly url: string;
   socket: Socket | undefined;
   readAtStart: number;
   writtenAtStart: number;
-  status: number | undefined;
-  location: boolean;
+  status: number;
+  location: string | undefined;
 }
 
-type Raiser = Pick<Bus, 'raise'>;
+interface UndiciRequest {
+  readonly origin: string;
+  readonly path: string;
+}
+
+type Raiser = Pick<Bus, 'raise' | 'enabled'>;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const current = new AsyncLocalStorage<Logical>();
 
 function redirectMode(input: unknown, init: unknown): string {
   const fromInit = (init as { redirect?: unknown } | undefined)?.redirect;
   if (typeof fromInit === 'string') return fromInit;
-  const fromRequest = input instanceof Request ? input.redirect : undefined;
-  return fromRequest ?? 'follow';
+  return input instanceof Request ? input.redirect : 'follow';
+}
+
+function inputUrl(input: unknown): string | undefined {
+  if (typeof input === 'string') return normalizeUrl(input);
+  if (input instanceof URL) return input.href;
+  if (input instanceof Request) return normalizeUrl(input.url);
+  return undefined;
 }
 
 function params(logical: Logical, status: number) {
   return { status_code: status, attempts: logical.attempts, redirects: logical.redirects, bytes_in: logical.bytesIn, bytes_out: logical.bytesOut };
 }
 
-function finish(bus: Raiser, logical: Logical, status: number): void {
-  if (logical.done) return;
-  logical.done = true;
-  bus.raise(http_request_finished, params(logical, status));
+function locationOf(headers: unknown): string | undefined {
+  if (!Array.isArray(headers)) return undefined;
+  for (let i = 0; i + 1 < headers.length; i += 2) {
+    if (String(headers[i]).toLowerCase() === 'location') return String(headers[i + 1]);
+  }
+  return undefined;
 }
 
-function hasLocation(headers: unknown): boolean {
-  if (!Array.isArray(headers)) return false;
-  for (let i = 0; i < headers.length; i += 2) if (String(headers[i]).toLowerCase() === 'location') return true;
-  return false;
-}
+/** Follows undici's hops and raises the events; `live` is read at raise time. */
+class HopTracker {
+  readonly #hops = new WeakMap<object, Hop>();
+  readonly #bus: Raiser;
+  readonly #waiting: WaitingRequests;
+  readonly #live: () => boolean;
 
-/** Adds the hop's socket traffic to its logical request. */
-function settleBytes(hop: Hop, logical: Logical): void {
-  if (hop.socket === undefined) return;
-  logical.bytesIn += hop.socket.bytesRead - hop.readAtStart;
-  logical.bytesOut += hop.socket.bytesWritten - hop.writtenAtStart;
-  hop.socket = undefined;
-}
+  constructor(bus: Raiser, waiting: WaitingRequests, live: () => boolean) {
+    this.#bus = bus;
+    this.#waiting = waiting;
+    this.#live = live;
+  }
 
-function hopHandlers(bus: Raiser, live: () => boolean) {
-  const hops = new WeakMap<object, Hop>();
-  const startHop = (request: object) => {
-    let logical = current.getStore();
-    if (logical?.done) logical = undefined;
-    if (logical !== undefined) logical.attempts = 1;
-    hops.set(request, { logical, socket: undefined, readAtStart: 0, writtenAtStart: 0, status: undefined, location: false });
-  };
-  const endHop = (request: object, error: unknown) => {
-    const hop = hops.get(request);
+  /** Raises http_request_finished once for a logical request. */
+  finish(logical: Logical, status: number): void {
+    if (logical.done) return;
+    logical.done = true;
+    this.#waiting.forget(logical);
+    if (this.#live()) this.#bus.raise(http_request_finished, params(logical, status));
+  }
+
+  start(request: UndiciRequest): void {
+    const url = normalizeUrl(`${request.origin}${request.path}`) ?? `${request.origin}${request.path}`;
+    const logical = this.#waiting.claim(url) ?? newLogical(false);
+    logical.attempts = 1;
+    this.#hops.set(request, { logical, url, socket: undefined, readAtStart: 0, writtenAtStart: 0, status: 0, location: undefined });
+  }
+
+  sending(request: object, socket: Socket): void {
+    const hop = this.#hops.get(request);
     if (hop === undefined) return;
-    hops.delete(request);
-    const logical = hop.logical ?? { follow: false, attempts: 1, redirects: 0, bytesIn: 0, bytesOut: 0, done: false };
-    settleBytes(hop, logical);
-    if (!live()) return;
-    if (error !== undefined) {
-      finish(bus, logical, httpErrorStatus(error));
-      return;
+    hop.socket = socket;
+    hop.readAtStart = socket.bytesRead;
+    hop.writtenAtStart = socket.bytesWritten;
+  }
+
+  answered(request: object, statusCode: number, headers: unknown): void {
+    const hop = this.#hops.get(request);
+    if (hop === undefined) return;
+    hop.status = statusCode;
+    hop.location = locationOf(headers);
+  }
+
+  /** The hop is over: a followed redirect waits for its next hop; anything else finishes. */
+  end(request: object, error: unknown): void {
+    const hop = this.#hops.get(request);
+    if (hop === undefined) return;
+    this.#hops.delete(request);
+    const { logical, socket } = hop;
+    if (socket !== undefined) {
+      logical.bytesIn += socket.bytesRead - hop.readAtStart;
+      logical.bytesOut += socket.bytesWritten - hop.writtenAtStart;
     }
-    const status = hop.status ?? 0;
-    if (logical.follow && REDIRECTS.has(status) && hop.location) {
-      logical.redirects++;
-      bus.raise(http_request_redirected, params(logical, status));
-      return;
-    }
-    finish(bus, logical, status);
-  };
-  return {
-    'undici:request:create': (message: unknown) => startHop((message as { request: object }).request),
-    'undici:client:sendHeaders': (message: unknown) => {
-      const { request, socket } = message as { request: object; socket: Socket };
-      const hop = hops.get(request);
-      if (hop === undefined) return;
-      hop.socket = socket;
-      hop.readAtStart = socket.bytesRead;
-      hop.writtenAtStart = socket.bytesWritten;
-    },
-    'undici:request:headers': (message: unknown) => {
-      const { request, response } = message as { request: object; response: { statusCode: number; headers: unknown } };
-      const hop = hops.get(request);
-      if (hop === undefined) return;
-      hop.status = response.statusCode;
-      hop.location = hasLocation(response.headers);
-    },
-    'undici:request:trailers': (message: unknown) => endHop((message as { request: object }).request, undefined),
-    'undici:request:error': (message: unknown) => {
-      const { request, error } = message as { request: object; error: unknown };
-      endHop(request, error ?? new Error('request failed'));
-    },
-  };
+    if (error !== undefined) return this.finish(logical, httpErrorStatus(error));
+    const target = hop.location === undefined ? undefined : normalizeUrl(hop.location, hop.url);
+    if (!logical.follow || !REDIRECTS.has(hop.status) || target === undefined) return this.finish(logical, hop.status);
+    logical.redirects++;
+    this.#waiting.expect(target, logical);
+    if (this.#live()) this.#bus.raise(http_request_redirected, params(logical, hop.status));
+  }
+
+  handlers(): Record<string, (message: unknown) => void> {
+    type Message = { request: UndiciRequest; socket: Socket; response: { statusCode: number; headers: unknown }; error: unknown };
+    return {
+      'undici:request:create': (m) => this.start((m as Message).request),
+      'undici:client:sendHeaders': (m) => this.sending((m as Message).request, (m as Message).socket),
+      'undici:request:headers': (m) => this.answered((m as Message).request, (m as Message).response.statusCode, (m as Message).response.headers),
+      'undici:request:trailers': (m) => this.end((m as Message).request, undefined),
+      'undici:request:error': (m) => this.end((m as Message).request, (m as Message).error ?? new Error('request failed')),
+    };
+  }
 }
 
 /** Wraps globalThis.fetch and listens to undici's channels. Returns a disposer. */
 export function instrumentFetch(bus: Raiser): () => void {
   let live = true;
-  const unsubscribe = subscribeAll(hopHandlers(bus, () => live));
+  const waiting = new WaitingRequests();
+  const tracker = new HopTracker(bus, waiting, () => live);
+  const unsubscribe = subscribeAll(tracker.handlers());
   const original = globalThis.fetch;
   const wrapped: typeof fetch = function fetch(input, init) {
-    if (!live) return original(input, init);
-    const mode = redirectMode(input, init);
-    const logical: Logical = { follow: mode === 'follow', attempts: 0, redirects: 0, bytesIn: 0, bytesOut: 0, done: false };
-    return current.run(logical, () => original(input, init)).catch((error: unknown) => {
-      finish(bus, logical, httpErrorStatus(error));
-      throw error;
-    });
+    const url = live && bus.enabled(http_request_finished) ? inputUrl(input) : undefined;
+    if (url === undefined) return original(input, init);
+    const logical = newLogical(redirectMode(input, init) === 'follow');
+    waiting.expect(url, logical);
+    return original(input, init).then(
+      (response) => {
+        // A fetch answered without any HTTP request (data:, blob:) made no hop to report.
+        if (logical.attempts === 0) waiting.forget(logical);
+        return response;
+      },
+      (error: unknown) => {
+        tracker.finish(logical, httpErrorStatus(error));
+        throw error;
+      },
+    );
   };
   globalThis.fetch = wrapped;
   return () => {

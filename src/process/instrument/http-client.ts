@@ -26,11 +26,13 @@ interface Counted {
  *   written, so the counters cannot be sampled before; instead a keep-alive
  *   socket's traffic is handed to its requests in turn (they never overlap).
  */
-export function instrumentHttpClient(bus: Pick<Bus, 'raise'>): () => void {
+export function instrumentHttpClient(bus: Pick<Bus, 'raise' | 'enabled'>): () => void {
   let live = true;
   const counted = new WeakMap<Socket, Counted>();
   const dispose = subscribeAll({
     'http.client.request.start': (message) => {
+      // Nobody listening when the request starts: skip it entirely.
+      if (!bus.enabled(http_request_finished)) return;
       const { request } = message as { request: ClientRequest };
       // 'close' fires once per request; `on` spares the once-wrapper on this hot path.
       request.on('close', () => {

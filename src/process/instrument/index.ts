@@ -21,9 +21,10 @@ export interface InstrumentOptions {
  * this Node process does, without application code: diagnostics_channel where
  * Node has one (http client, net sockets, undici), wrappers where it does not
  * (fetch's redirect chain, tls.connect, dns.lookup). docs/core-events.md
- * lists what is and is not covered. Returns a disposer that undoes it all.
+ * lists what is and is not covered. Work is skipped for events nobody
+ * listens to when the operation starts. Returns a disposer that undoes it all.
  */
-export function instrument(bus: Pick<Bus, 'raise'>, options: InstrumentOptions): () => void {
+export function instrument(bus: Pick<Bus, 'raise' | 'enabled'>, options: InstrumentOptions): () => void {
   const disposers: Array<() => void> = [];
   if (options.http === true) disposers.push(instrumentHttpClient(bus), instrumentFetch(bus));
   if (options.net === true) disposers.push(instrumentConnections(bus));

@@ -74,7 +74,7 @@ export function watchHttpClient(thresholds: Thresholds): () => void {
     'http.client.request.start': (message) => {
       const { request } = message as { request: ClientRequest };
       const startUs = monotonicUs();
-      request.once('close', () => thresholds.record('http_client', monotonicUs() - startUs, () => clientRequestTarget(request)));
+      request.on('close', () => thresholds.record('http_client', monotonicUs() - startUs, () => clientRequestTarget(request)));
     },
     'undici:request:create': (message) => fetchStarted.set((message as { request: object }).request, monotonicUs()),
     'undici:request:trailers': (message) => endFetch((message as { request: UndiciRequestInfo }).request),

@@ -1,0 +1,111 @@
+import type { Bus } from '../../bus/bus.js';
+import { nowUs } from '../../events/event.js';
+import { E_HEP_LOG } from '../../events/packs/trace.js';
+import type { Logger } from '../../log/logger.js';
+import { protoName } from '../../trace/destinations/proto.js';
+import { decodeHep, type HepError, type HepPacket } from '../../trace/hep/index.js';
+import type { Tracer } from '../../trace/tracer.js';
+import { RateLimitedWarnings } from '../../trace/tracer-warnings.js';
+import { Counters } from '../counters.js';
+
+const PROTO_SIP = 1;
+const PROTO_LOG = 100;
+
+export interface HepCollectorOptions {
+  readonly tracer: Tracer;
+  readonly bus: Pick<Bus, 'raise'>;
+  readonly logger?: Logger;
+  /** Packets must carry this auth key (chunk 0x000e) when set. */
+  readonly authKey?: string;
+  readonly now?: () => number;
+}
+
+/**
+ * What the HEP listeners do with each packet, transport aside:
+ *   SIP (proto type 1)  → the tracer (store and mirrors), with the addresses, ports,
+ *                          time and capture id the sender put in the chunks;
+ *   log (proto type 100) → an E_HEP_LOG event;
+ *   anything else        → counted by proto type.
+ * Every refusal is counted by reason and logged at most every 10 s per reason.
+ * Nothing here throws: a packet is data from the network.
+ */
+export class HepCollector {
+  readonly #tracer: Tracer;
+  readonly #bus: Pick<Bus, 'raise'>;
+  readonly #authKey: string | undefined;
+  readonly #now: () => number;
+  readonly #warnings: RateLimitedWarnings;
+  readonly counters = new Counters();
+
+  constructor(options: HepCollectorOptions) {
+    this.#tracer = options.tracer;
+    this.#bus = options.bus;
+    this.#authKey = options.authKey;
+    this.#now = options.now ?? nowUs;
+    this.#warnings = new RateLimitedWarnings(options.logger);
+  }
+
+  /** One UDP datagram: a whole HEP packet (v1, v2 or v3). */
+  datagram(data: Buffer, peer: string): void {
+    const result = decodeHep(data);
+    if (result.ok) this.packet(result.packet, peer);
+    else this.malformed(result.error, peer);
+  }
+
+  malformed(error: HepError, peer: string): void {
+    this.counters.add(`malformed_${error.reason}`);
+    this.#warnings.warn(`malformed:${error.reason}`, { peer, reason: error.reason, offset: error.offset, detail: error.message }, 'Malformed HEP packet dropped.');
+  }
+
+  packet(packet: HepPacket, peer: string): void {
+    this.counters.add('packets');
+    if (this.#authKey !== undefined && packet.authKey !== this.#authKey) {
+      this.counters.add('auth_failed');
+      this.#warnings.warn('auth', { peer, captureId: packet.captureId }, 'HEP packet with a missing or wrong auth key dropped.');
+      return;
+    }
+    if (packet.protoType === PROTO_SIP) this.#sip(packet, peer);
+    else if (packet.protoType === PROTO_LOG) this.#log(packet);
+    else this.counters.add(`proto_type_${packet.protoType}`);
+  }
+
+  /** HEP time, or the receive time when the sender left it at zero (heplify-server does the same). */
+  #timeUs(packet: HepPacket): number {
+    return packet.timeSec === 0 ? this.#now() : packet.timeSec * 1e6 + packet.timeUsec;
+  }
+
+  #sip(packet: HepPacket, peer: string): void {
+    const outcome = this.#tracer.trace(packet.payload, {
+      proto: protoName(packet.protocol),
+      src: { ip: packet.srcIp, port: packet.srcPort },
+      dst: { ip: packet.dstIp, port: packet.dstPort },
+      timeUs: this.#timeUs(packet),
+      captureId: packet.captureId,
+      node: packet.nodeName,
+      correlationId: packet.correlationId,
+    });
+    if (outcome.ok) {
+      this.counters.add('sip');
+      return;
+    }
+    this.counters.add(outcome.reason);
+    if (outcome.error !== undefined) {
+      this.#warnings.warn(outcome.reason, { peer, reason: outcome.error.reason, offset: outcome.error.offset, detail: outcome.error.message }, 'HEP packet with a malformed SIP payload dropped.');
+    }
+  }
+
+  #log(packet: HepPacket): void {
+    this.counters.add('log');
+    this.#bus.raise(E_HEP_LOG, {
+      message: packet.payload.toString('utf8'),
+      capture_id: packet.captureId,
+      src_ip: packet.srcIp,
+      src_port: packet.srcPort,
+      dst_ip: packet.dstIp,
+      dst_port: packet.dstPort,
+      time: this.#timeUs(packet) / 1e6,
+      ...(packet.correlationId !== undefined ? { correlation_id: packet.correlationId } : {}),
+      ...(packet.nodeName !== undefined ? { node: packet.nodeName } : {}),
+    }, { sourceId: `hep:${packet.srcIp}:${packet.srcPort}`, timeUs: this.#timeUs(packet) });
+  }
+}

@@ -1,0 +1,57 @@
+import { createSocket } from 'node:dgram';
+import { isIP } from 'node:net';
+import { HeraldError } from '../../errors/herald-error.js';
+import { registerIngestCounters } from '../../mi/ingest-counters.js';
+import { parseListen } from '../../mi/listen.js';
+import type { Service, ServiceStarter } from '../../serve/runtime.js';
+import { RateLimitedWarnings } from '../../trace/tracer-warnings.js';
+import { Counters } from '../counters.js';
+import { requireTracer, type ListenerAddress } from '../hep/service.js';
+
+/** `runtime.shared` key of the bound address (port 0 resolved). */
+export const SIP_ADDRESS_KEY = 'sip.address';
+
+/**
+ * The raw SIP collector: UDP on `sip.listen` (default 127.0.0.1:9061), for
+ * Kamailio's `duplicate_uri` and OpenSIPS's `sip:` trace ids. A raw copy has
+ * no metadata: the stored source is the sender of the copy (the proxy) and the
+ * destination is this listener. Counters go to get_statistics as `sip`.
+ */
+export const startSipService: ServiceStarter = async (runtime): Promise<Service | undefined> => {
+  const config = runtime.config.sip;
+  if (!config.enabled) return undefined;
+  const tracer = requireTracer(runtime, 'sip');
+  const { host, port } = parseListen(config.listen, 'sip.listen');
+  const counters = new Counters();
+  const warnings = new RateLimitedWarnings(runtime.logger);
+  const socket = createSocket({ type: isIP(host) === 6 ? 'udp6' : 'udp4', recvBufferSize: 4 * 1024 * 1024 });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', (error) => reject(new HeraldError('HERALD_ERR_CONFIG', `Cannot listen for SIP on ${config.listen} (sip.listen): ${error.message}`, { cause: error })));
+    socket.bind(port, host, () => resolve());
+  });
+  socket.on('error', () => counters.add('socket_errors'));
+  const bound: ListenerAddress = { host, port: socket.address().port };
+  socket.on('message', (data, peer) => {
+    counters.add('datagrams');
+    const outcome = tracer.trace(data, { proto: 'udp', src: { ip: peer.address, port: peer.port }, dst: { ip: bound.host, port: bound.port } });
+    if (outcome.ok) return counters.add('sip');
+    counters.add(outcome.reason);
+    if (outcome.error !== undefined) {
+      warnings.warn(outcome.reason, { peer: `${peer.address}:${peer.port}`, offset: outcome.error.offset, detail: outcome.error.message }, 'Malformed SIP datagram dropped.');
+    }
+  });
+  runtime.shared.set(SIP_ADDRESS_KEY, bound);
+  const unregister = registerIngestCounters(runtime.shared, 'sip', () => counters.snapshot());
+  runtime.announce(`sip udp ${host.includes(':') ? `[${host}]` : host}:${bound.port}`);
+  let stopping: Promise<void> | undefined;
+  return {
+    name: 'sip',
+    stop: () => {
+      stopping ??= new Promise<void>((resolve) => socket.close(() => resolve())).finally(() => {
+        unregister();
+        runtime.shared.delete(SIP_ADDRESS_KEY);
+      });
+      return stopping;
+    },
+  };
+};

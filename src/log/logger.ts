@@ -11,7 +11,8 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const base = { name: 'herald' };
   const level = options.level ?? 'info';
-  return options.destination === undefined ? pino({ level, base }) : pino({ level, base }, options.destination);
+  // Logs go to stderr by default: stdout carries `herald serve`'s one-line announcements and --json output.
+  return pino({ level, base }, options.destination ?? pino.destination({ dest: 2, sync: false }));
 }
 
 /** A logger that discards everything: the default for library use and tests. */

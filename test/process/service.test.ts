@@ -19,6 +19,11 @@ async function daemonWith(t: { after(fn: () => unknown): void }, coreEvents: str
     `data_dir: ${join(dir, 'data')}`,
     'mi:',
     '  enabled: false',
+    // The collectors' default ports would collide with other daemons under test.
+    'hep:',
+    '  enabled: false',
+    'sip:',
+    '  enabled: false',
     'subscribers:',
     `  - socket: ${socket}`,
     `    filter: "${filter}"`,

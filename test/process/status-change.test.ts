@@ -15,6 +15,11 @@ test('status changes raise E_CORE_SR_STATUS_CHANGED with old_status, from the da
     `data_dir: ${join(dir, 'data')}`,
     'mi:',
     '  enabled: false',
+    // The collectors' default ports would collide with other daemons under test.
+    'hep:',
+    '  enabled: false',
+    'sip:',
+    '  enabled: false',
     'subscribers:',
     `  - socket: ${socket}`,
     '    event: E_CORE_SR_STATUS_CHANGED',

@@ -82,7 +82,8 @@ export const LEGACY_COLUMNS: Readonly<Record<string, (row: TraceRow, stamp: stri
 export const INDEXES: ReadonlyArray<{ readonly suffix: string; readonly columns: readonly string[] }> = [
   { suffix: 'callid_idx', columns: ['callid'] },
   { suffix: 'traced_user_idx', columns: ['traced_user'] },
-  { suffix: 'time_stamp_idx', columns: ['time_stamp'] },
+  // time_us too, so "newest first" (time_stamp, time_us, id) is read straight off the index.
+  { suffix: 'time_stamp_idx', columns: ['time_stamp', 'time_us'] },
   { suffix: 'ip_idx', columns: ['from_ip', 'to_ip'] },
 ];
 

@@ -93,7 +93,7 @@ export class MysqlTraceStore implements TraceStore {
   async search(query: TraceQuery): Promise<TraceRecord[]> {
     const limit = searchLimit(query);
     const where = buildWhere(query, () => '?');
-    const sql = `SELECT * FROM ${quoteMysqlIdent(this.table)} ${where.sql} ORDER BY time_stamp DESC, id DESC LIMIT ${limit}`;
+    const sql = `SELECT * FROM ${quoteMysqlIdent(this.table)} ${where.sql} ORDER BY time_stamp DESC, time_us DESC, id DESC LIMIT ${limit}`;
     return this.#select(sql, where.values);
   }
 

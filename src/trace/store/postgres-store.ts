@@ -146,7 +146,7 @@ export class PostgresTraceStore implements TraceStore {
   async search(query: TraceQuery): Promise<TraceRecord[]> {
     const limit = searchLimit(query);
     const where = buildWhere(query, (i) => `$${i}`);
-    const sql = `SELECT * FROM ${quoteIdent(this.table)} ${where.sql} ORDER BY time_stamp DESC, id DESC LIMIT ${limit}`;
+    const sql = `SELECT * FROM ${quoteIdent(this.table)} ${where.sql} ORDER BY time_stamp DESC, time_us DESC, id DESC LIMIT ${limit}`;
     const result = await this.#pool.query<DbRow>(sql, where.values.map(pgText));
     return result.rows.map(recordOf);
   }

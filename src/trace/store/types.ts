@@ -73,8 +73,9 @@ export interface RetentionResult {
 }
 
 /**
- * Result of writing one batch. `rejected` rows could not be stored on their own
- * merits (the rest of the batch was): see TraceIngest for how it isolates them.
+ * Result of writing one batch: the bus's WriteResult. `retryable` when the same
+ * batch may succeed later (connection, lock, disk full); `failed` when the
+ * database refused the data (TraceIngest then isolates the refused rows).
  */
 export type StoreWriteResult = WriteResult;
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,16 @@ function measureInChild(name: CaseName, events: number, dir: string): CaseOutcom
   return JSON.parse(child.stdout.trim().split('\n').pop() as string) as CaseOutcome;
 }
 
+/**
+ * This process's own peak RSS. Linux carries getrusage's maxRSS across execve, so a
+ * child spawned by a bench runner that has already grown would report the runner's
+ * peak; VmHWM belongs to the child's own address space.
+ */
+function peakRssKb(): number {
+  const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+  return match !== null ? Number(match[1]) : process.resourceUsage().maxRSS;
+}
+
 /** Child side: run one case and print its figures as one JSON line. */
 async function childMain(args: readonly string[]): Promise<void> {
   const value = (flag: string) => args[args.indexOf(flag) + 1];
@@ -48,7 +58,7 @@ async function childMain(args: readonly string[]): Promise<void> {
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const outcome: CaseOutcome = {
     eventsPerSec: Math.round(events / seconds),
-    peakRssMb: round(process.resourceUsage().maxRSS / 1024, 1),
+    peakRssMb: round(peakRssKb() / 1024, 1),
     bytesPerLine: Math.round(statSync(file).size / events),
   };
   process.stdout.write(`${JSON.stringify(outcome)}\n`);

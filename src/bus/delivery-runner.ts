@@ -1,7 +1,7 @@
 import { HeraldError, toError } from '../errors/herald-error.js';
 import type { HeraldEvent } from '../events/event.js';
 import type { Backend, WriteResult } from './backend.js';
-import { unwatchWrite, watchWrite, type WatchedWrite } from './write-watchdog.js';
+import { unwatchWrite, watchWrite, type WatchedWriter } from './write-watchdog.js';
 
 /** Bounds and pacing for one subscriber's delivery. */
 export interface DeliveryOptions {
@@ -35,17 +35,22 @@ export interface DeliveryCounters {
 /** Told how each batch ended, so the bus can count per event as well as per subscriber. */
 export type SettledListener = (batch: readonly HeraldEvent[], outcome: 'delivered' | 'failed') => void;
 
+interface InFlightWrite {
+  readonly batch: readonly HeraldEvent[];
+  readonly startedTick: number;
+}
+
 /**
  * One subscriber's bounded queue. `enqueue` is synchronous and never blocks: when
  * the queue is full the newest event is dropped and counted. A single pump writes
  * one batch at a time, so a slow or hung backend only ever holds up its own queue.
  */
-export class DeliveryRunner {
+export class DeliveryRunner implements WatchedWriter {
   readonly counters: DeliveryCounters = { delivered: 0, dropped: 0, failed: 0, retries: 0, lastError: undefined };
   readonly #backend: Backend;
   readonly #options: DeliveryOptions;
   #queue: HeraldEvent[] = [];
-  #pumping = false;
+  #inFlight: InFlightWrite | undefined;
   #scheduled = false;
   #attempt = 0;
   #retryTimer: NodeJS.Timeout | undefined;
@@ -59,13 +64,14 @@ export class DeliveryRunner {
     this.#onSettled = onSettled;
   }
 
+  /** Events waiting, including a batch being written. */
   get queueDepth(): number {
-    return this.#queue.length;
+    return this.#queue.length + (this.#inFlight?.batch.length ?? 0);
   }
 
   /** Returns false when the event was dropped because the queue is full. */
   enqueue(event: HeraldEvent): boolean {
-    if (this.#queue.length >= this.#options.maxQueueEvents) {
+    if (this.#queue.length + (this.#inFlight?.batch.length ?? 0) >= this.#options.maxQueueEvents) {
       this.counters.dropped++;
       return false;
     }
@@ -76,7 +82,7 @@ export class DeliveryRunner {
 
   /** Resolves once the queue is empty and nothing is in flight, or when `signal` aborts. */
   idle(signal?: AbortSignal): Promise<void> {
-    if (this.#queue.length === 0 && !this.#pumping) return Promise.resolve();
+    if (this.#queue.length === 0 && this.#inFlight === undefined) return Promise.resolve();
     // Someone waits for this queue: a pending retry must keep the process alive.
     this.#retryTimer?.ref();
     return new Promise((resolve) => {
@@ -89,75 +95,92 @@ export class DeliveryRunner {
   discard(): void {
     if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer);
     this.#retryTimer = undefined;
-    this.counters.dropped += this.#queue.length;
+    // A write still in flight at shutdown is abandoned: its batch counts as dropped too.
+    this.counters.dropped += this.#queue.length + (this.#inFlight?.batch.length ?? 0);
+    if (this.#inFlight !== undefined) unwatchWrite(this);
+    this.#inFlight = undefined;
     this.#queue = [];
     this.#notifyIdle();
   }
 
   #schedule(): void {
-    if (this.#scheduled || this.#pumping || this.#retryTimer !== undefined) return;
+    if (this.#scheduled || this.#inFlight !== undefined || this.#retryTimer !== undefined) return;
     this.#scheduled = true;
     // setImmediate lets every raise of the current tick join one batch.
-    setImmediate(() => {
-      this.#scheduled = false;
-      void this.#pump();
-    });
+    setImmediate(this.#onImmediate);
   }
 
-  async #pump(): Promise<void> {
-    if (this.#pumping) return;
-    this.#pumping = true;
-    try {
-      while (this.#queue.length > 0) {
-        const batch = this.#queue.slice(0, this.#options.maxBatchEvents);
-        const result = await this.#writeWithTimeout(batch);
-        if (result.status === 'retryable') {
-          this.#scheduleRetry(result);
-          return;
-        }
-        this.#queue.splice(0, batch.length);
-        this.#attempt = 0;
-        if (result.status === 'ok') this.counters.delivered += batch.length;
-        else {
-          this.counters.failed += batch.length;
-          this.counters.lastError = result.error.message;
-        }
-        this.#onSettled?.(batch, result.status === 'ok' ? 'delivered' : 'failed');
-      }
-    } finally {
-      this.#pumping = false;
-      if (this.#retryTimer === undefined) {
-        if (this.#queue.length > 0) this.#schedule();
-        else this.#notifyIdle();
-      }
+  readonly #onImmediate = (): void => {
+    this.#scheduled = false;
+    this.#pump();
+  };
+
+  /**
+   * Starts the next write. Written with callbacks rather than async/await: at one
+   * event per event-loop turn the promises and closures of an async pump were most
+   * of the delivery cost (docs/benchmarks.md, instrument).
+   */
+  #pump(): void {
+    if (this.#inFlight !== undefined) return;
+    if (this.#queue.length === 0) {
+      this.#notifyIdle();
+      return;
     }
+    const batch = this.#queue.length <= this.#options.maxBatchEvents ? this.#queue : this.#queue.slice(0, this.#options.maxBatchEvents);
+    if (batch === this.#queue) this.#queue = [];
+    else this.#queue.splice(0, batch.length);
+    const write: InFlightWrite = { batch, startedTick: watchWrite(this) };
+    this.#inFlight = write;
+    let pending: Promise<WriteResult>;
+    try {
+      pending = this.#backend.write(batch);
+    } catch (thrown) {
+      // A backend that breaks the contract and throws synchronously is contained here.
+      this.#settle(write, { status: 'failed', error: toError(thrown) });
+      return;
+    }
+    pending.then((result) => this.#settle(write, result), (thrown: unknown) => this.#settle(write, { status: 'failed', error: toError(thrown) }));
   }
 
-  #writeWithTimeout(batch: readonly HeraldEvent[]): Promise<WriteResult> {
-    return new Promise<WriteResult>((resolve) => {
-      let settled = false;
-      const settle = (result: WriteResult) => {
-        if (settled) return;
-        settled = true;
-        unwatchWrite(watched);
-        resolve(result);
-      };
-      const timeoutMs = this.#options.writeTimeoutMs;
-      const watched: WatchedWrite = {
-        deadlineMs: Date.now() + timeoutMs,
-        expire: () => settle({
-          status: 'retryable',
-          error: new HeraldError('HERALD_ERR_WRITE_TIMEOUT', `Backend write did not settle within ${timeoutMs} ms`),
-        }),
-      };
-      watchWrite(watched);
-      try {
-        this.#backend.write(batch).then(settle, (thrown: unknown) => settle({ status: 'failed', error: toError(thrown) }));
-      } catch (thrown) {
-        // A backend that breaks the contract and throws synchronously is contained here.
-        settle({ status: 'failed', error: toError(thrown) });
-      }
+  /** Called by the watchdog; abandons the in-flight write as retryable. */
+  expireWrite(): void {
+    const write = this.#inFlight;
+    if (write === undefined) return;
+    const timeoutMs = this.#options.writeTimeoutMs;
+    this.#settle(write, {
+      status: 'retryable',
+      error: new HeraldError('HERALD_ERR_WRITE_TIMEOUT', `Backend write did not settle within ${timeoutMs} ms`),
     });
+  }
+
+  get writeTimeoutMs(): number {
+    return this.#options.writeTimeoutMs;
+  }
+
+  get writeStartedTick(): number | undefined {
+    return this.#inFlight?.startedTick;
+  }
+
+  #settle(write: InFlightWrite, result: WriteResult): void {
+    // A late answer from a write the watchdog already abandoned is ignored.
+    if (this.#inFlight !== write) return;
+    this.#inFlight = undefined;
+    unwatchWrite(this);
+    if (result.status === 'retryable') {
+      // Back at the head of the queue, ahead of anything raised meanwhile.
+      this.#queue = this.#queue.length === 0 ? [...write.batch] : [...write.batch, ...this.#queue];
+      this.#scheduleRetry(result);
+      return;
+    }
+    this.#attempt = 0;
+    if (result.status === 'ok') this.counters.delivered += write.batch.length;
+    else {
+      this.counters.failed += write.batch.length;
+      this.counters.lastError = result.error.message;
+    }
+    this.#onSettled?.(write.batch, result.status === 'ok' ? 'delivered' : 'failed');
+    if (this.#queue.length > 0) this.#schedule();
+    else this.#notifyIdle();
   }
 
   #scheduleRetry(result: Extract<WriteResult, { status: 'retryable' }>): void {
@@ -168,7 +191,7 @@ export class DeliveryRunner {
     const delay = Math.max(result.retryAfterMs ?? 0, backoff * (0.5 + Math.random() / 2));
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = undefined;
-      void this.#pump();
+      this.#pump();
     }, delay);
     // Backoff alone must not keep a process alive, but a pending drain() must see the retry.
     if (this.#idleWaiters.length === 0) this.#retryTimer.unref();

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import { isHeraldError } from '../../errors/herald-error.js';
 import { renderLadder } from '../../trace/ladder-render.js';
-import { searchTraces, showCall, type SearchHit } from '../../trace/search.js';
+import { searchTraces, showCall, type SearchHit, type SearchInput } from '../../trace/search.js';
 import { openTraceStore } from '../../trace/store/open.js';
 import type { TraceStore } from '../../trace/store/types.js';
 import { CliExit, EXIT } from '../exit-codes.js';
@@ -16,16 +16,8 @@ interface StoreFlags {
   readonly json?: boolean;
 }
 
-interface SearchFlags extends StoreFlags {
-  readonly callid?: string;
-  readonly user?: string;
-  readonly ip?: string;
-  readonly method?: string;
-  readonly status?: string;
-  readonly since?: string;
-  readonly until?: string;
-  readonly limit?: string;
-}
+/** The search criteria as commander hands them over: every flag is text. */
+type SearchFlags = StoreFlags & { readonly [K in keyof SearchInput]?: string };
 
 /** --config, --store, --table, --json: which store to read (the same one `herald serve` writes). */
 function withStoreOptions(command: Command): Command {

@@ -20,7 +20,7 @@ test('stats prints totals, events and subscribers; --json gives get_statistics',
   const [table, json] = await Promise.all([runCli(['stats'], { HERALD_URL: d.url }), runCli(['stats', '--json'], { HERALD_URL: d.url })]);
   assert.equal(table.code, 0, table.stderr);
   assert.match(table.stdout, /^RAISED\s+DELIVERED\s+DROPPED\s+FAILED\s+QUEUED\n1\s+1\s+0\s+0\s+0\n/);
-  assert.match(table.stdout, /\nE_CORE_THRESHOLD\s+1\s+0\n/);
+  assert.match(table.stdout, /\nEVENT\s+RAISED\s+DELIVERED\s+DROPPED\s+FAILED\nE_CORE_THRESHOLD\s+1\s+1\s+0\s+0\n/);
   assert.match(table.stdout, /\nmemory:cli-stats\s+E_CORE_THRESHOLD\s+1\s+1\s+0\s+0\s+0\s+0\n/);
   assert.equal(JSON.parse(json.stdout).totals.delivered, 1);
 });

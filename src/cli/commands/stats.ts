@@ -4,7 +4,7 @@ import { formatTable, printJson } from '../table.js';
 
 interface StatsAnswer {
   readonly totals: Readonly<Record<string, number>>;
-  readonly events: Readonly<Record<string, { readonly raised: number; readonly dropped: number }>>;
+  readonly events: Readonly<Record<string, { readonly raised: number; readonly delivered: number; readonly dropped: number; readonly failed: number }>>;
   readonly subscribers: ReadonlyArray<{
     readonly socket: string; readonly event?: string; readonly filter?: string; readonly matched: number; readonly delivered: number;
     readonly dropped: number; readonly failed: number; readonly retries: number; readonly queue_depth: number;
@@ -15,8 +15,8 @@ interface StatsAnswer {
 
 function sections(answer: StatsAnswer): string[] {
   const out = [formatTable(Object.keys(answer.totals).map((key) => key.toUpperCase()), [Object.values(answer.totals)])];
-  const events = Object.entries(answer.events).map(([name, entry]) => [name, entry.raised, entry.dropped]);
-  if (events.length > 0) out.push(formatTable(['EVENT', 'RAISED', 'DROPPED'], events));
+  const events = Object.entries(answer.events).map(([name, entry]) => [name, entry.raised, entry.delivered, entry.dropped, entry.failed]);
+  if (events.length > 0) out.push(formatTable(['EVENT', 'RAISED', 'DELIVERED', 'DROPPED', 'FAILED'], events));
   const subscribers = answer.subscribers.map((sub) => [
     sub.socket, sub.event ?? `filter ${sub.filter ?? ''}`, sub.matched, sub.delivered, sub.dropped, sub.failed, sub.retries, sub.queue_depth,
   ]);

@@ -1,15 +1,17 @@
 import { HeraldError } from '../errors/herald-error.js';
 import type { Logger } from '../log/logger.js';
+import type { SipSummary } from '../process/autoscale/sip-batch.js';
 import { createDestination, type DestinationContext } from './destinations/create.js';
 import { TracedMessage, type Endpoint, type TraceDestination } from './destinations/types.js';
 import { parseSip, type SipParseError } from './sip/index.js';
 import { CallFilter, parseFilters } from './tracer-filters.js';
 import { parseDestination, parseTraceId } from './tracer-ids.js';
 import { describeId, type TraceIdStatus, type TracerStatus } from './tracer-status.js';
+import { fromSummary, type SummaryParse } from './tracer-summary.js';
 import { RateLimitedWarnings } from './tracer-warnings.js';
 
 /*
- *  trace(message, meta) ─▶ parse once ─▶ every enabled trace id ─▶ its destinations
+ *  trace(message, meta[, pool summary]) ─▶ parse once ─▶ every enabled trace id ─▶ its destinations
  *                                        static ids: all traffic (or meta.id)
  *                                        trace_start ids: requests matching their filters, then the rest of those calls
  */
@@ -107,19 +109,24 @@ export class Tracer {
     this.#ids.set(name, id);
   }
 
-  trace(message: Buffer | Uint8Array | string, meta: TraceMeta): TraceOutcome {
+  /**
+   * Traces one message. `parsed` is its SipParsePool summary when a collector
+   * parsed it on a worker thread: used instead of parsing here, with the same
+   * rows, filters and refusals.
+   */
+  trace(message: Buffer | Uint8Array | string, meta: TraceMeta, parsed?: SipSummary): TraceOutcome {
     if (!this.#enabled || this.#closed) return this.#skip('off');
     const raw = typeof message === 'string' ? Buffer.from(message, 'utf8')
       : Buffer.isBuffer(message) ? message : Buffer.from(message.buffer, message.byteOffset, message.byteLength);
-    const parsed = parseSip(raw, { maxBytes: this.#options.maxMessageBytes ?? 65535 });
-    if (!parsed.ok) {
-      const reason = `sip_${parsed.error.reason}` as const;
+    const result = this.#parse(raw, parsed);
+    if (!result.ok) {
+      const reason = `sip_${result.error.reason}` as const;
       this.#count(reason);
-      return { ok: false, reason, error: parsed.error };
+      return { ok: false, reason, error: result.error };
     }
     const traced = new TracedMessage({
       raw,
-      sip: parsed.message,
+      sip: result.sip,
       direction: meta.direction ?? '',
       proto: meta.proto ?? 'udp',
       src: meta.src,
@@ -135,6 +142,14 @@ export class Tracer {
     if (sent === 0) return this.#skip('no_destination');
     this.#count('traced');
     return { ok: true, destinations: sent };
+  }
+
+  #parse(raw: Buffer, parsed: SipSummary | undefined): SummaryParse {
+    const maxBytes = this.#options.maxMessageBytes ?? 65535;
+    const fromPool = parsed === undefined || raw.byteLength > maxBytes ? undefined : fromSummary(parsed);
+    if (fromPool !== undefined) return fromPool;
+    const result = parseSip(raw, { maxBytes });
+    return result.ok ? { ok: true, sip: result.message } : result;
   }
 
   /** Sends to each destination uri at most once, however many ids name it (OpenSIPS #3106). */

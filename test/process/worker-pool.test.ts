@@ -91,7 +91,7 @@ test('the SIP parse pool gives the same summaries as parsing inline, in input or
   assert.deepEqual(b, parseSipSummaries([...messages].reverse()));
   assert.ok(a.some((s) => s.ok && s.kind === 'request' && s.method === 'INVITE' && s.callId.length > 0));
   assert.deepEqual(await pool.parse([Buffer.from('not sip at all')]), [{
-    ok: false, error: 'not_sip', kind: '', method: '', status: 0, requestUri: '', callId: '',
+    ok: false, error: 'not_sip', errorOffset: 0, errorMessage: 'first line is not a SIP request or status line', errorHeader: '', kind: '', method: '', status: 0, requestUri: '', callId: '',
     cseqNumber: 0, cseqMethod: '', fromUser: '', fromTag: '', toUser: '', toTag: '', viaBranch: '',
   }]);
 });

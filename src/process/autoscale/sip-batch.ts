@@ -10,6 +10,11 @@ export interface SipSummary {
   readonly ok: boolean;
   /** Why parsing failed ('' when ok): one of SIP_ERROR_REASONS. */
   readonly error: string;
+  /** Where and why parsing failed (0 and '' when ok): the rest of the SipParseError, so a refusal reads as on the main thread. */
+  readonly errorOffset: number;
+  readonly errorMessage: string;
+  /** The header a missing_header / bad_header error names ('' when none). */
+  readonly errorHeader: string;
   readonly kind: 'request' | 'response' | '';
   readonly method: string;
   readonly status: number;
@@ -32,7 +37,7 @@ export interface SipBatch {
 }
 
 /**
- * Parse results, column-wise: 10 string fields and 3 numbers per message. The
+ * Parse results, column-wise: 12 string fields and 4 numbers per message. The
  * strings travel as one text plus their lengths: one string and two typed
  * arrays cross the thread boundary instead of thousands of small strings
  * (structured clone of those cost as much as a third of the parse).
@@ -43,8 +48,8 @@ export interface SipBatchResult {
   readonly numbers: Float64Array;
 }
 
-const STRINGS = 10;
-const NUMBERS = 3;
+const STRINGS = 12;
+const NUMBERS = 4;
 const KINDS = ['', 'request', 'response'] as const;
 
 /** Packs messages into one buffer the pool can transfer without copying. */
@@ -71,11 +76,13 @@ export function parseSipBatch(batch: SipBatch): SipBatchResult {
   for (let i = 0; i < count; i++) {
     const result = parseSip(bytes.subarray(batch.offsets[i], batch.offsets[i + 1]));
     if (!result.ok) {
-      strings.push(result.error.reason, '', '', '', '', '', '', '', '', '');
+      const e = result.error;
+      strings.push(e.reason, e.message, e.header ?? '', '', '', '', '', '', '', '', '', '');
+      numbers[i * NUMBERS + 3] = e.offset;
       continue;
     }
     const m = result.message;
-    strings.push('', m.method ?? '', m.requestUri ?? '', m.callId, m.cseqMethod, m.fromUser, m.fromTag, m.toUser, m.toTag, m.viaBranches[0] ?? '');
+    strings.push('', '', '', m.method ?? '', m.requestUri ?? '', m.callId, m.cseqMethod, m.fromUser, m.fromTag, m.toUser, m.toTag, m.viaBranches[0] ?? '');
     numbers[i * NUMBERS] = m.kind === 'request' ? 1 : 2;
     numbers[i * NUMBERS + 1] = m.status ?? 0;
     numbers[i * NUMBERS + 2] = m.cseqNumber;
@@ -103,18 +110,21 @@ export function unpackSipBatch(result: SipBatchResult): SipSummary[] {
     out[i] = {
       ok: kind !== '',
       error: field(s),
+      errorOffset: numbers[n + 3],
+      errorMessage: field(s + 1),
+      errorHeader: field(s + 2),
       kind,
-      method: field(s + 1),
+      method: field(s + 3),
       status: numbers[n + 1],
-      requestUri: field(s + 2),
-      callId: field(s + 3),
+      requestUri: field(s + 4),
+      callId: field(s + 5),
       cseqNumber: numbers[n + 2],
-      cseqMethod: field(s + 4),
-      fromUser: field(s + 5),
-      fromTag: field(s + 6),
-      toUser: field(s + 7),
-      toTag: field(s + 8),
-      viaBranch: field(s + 9),
+      cseqMethod: field(s + 6),
+      fromUser: field(s + 7),
+      fromTag: field(s + 8),
+      toUser: field(s + 9),
+      toTag: field(s + 10),
+      viaBranch: field(s + 11),
     };
   }
   return out;

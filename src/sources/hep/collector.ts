@@ -2,11 +2,13 @@ import type { Bus } from '../../bus/bus.js';
 import { nowUs } from '../../events/event.js';
 import { E_HEP_LOG } from '../../events/packs/trace.js';
 import type { Logger } from '../../log/logger.js';
+import type { SipParsePool } from '../../process/autoscale/sip-parse-pool.js';
 import { protoName } from '../../trace/destinations/proto.js';
 import { decodeHep, type HepError, type HepPacket } from '../../trace/hep/index.js';
-import type { Tracer } from '../../trace/tracer.js';
+import type { TraceMeta, TraceOutcome, Tracer } from '../../trace/tracer.js';
 import { RateLimitedWarnings } from '../../trace/tracer-warnings.js';
 import { Counters } from '../counters.js';
+import { PooledParse } from '../pooled-parse.js';
 
 const PROTO_SIP = 1;
 const PROTO_LOG = 100;
@@ -18,6 +20,13 @@ export interface HepCollectorOptions {
   /** Packets must carry this auth key (chunk 0x000e) when set. */
   readonly authKey?: string;
   readonly now?: () => number;
+  /** SIP payloads are parsed on these worker threads when given (see drain()). */
+  readonly pool?: SipParsePool;
+}
+
+interface PendingSip {
+  readonly meta: TraceMeta;
+  readonly peer: string;
 }
 
 /**
@@ -35,6 +44,7 @@ export class HepCollector {
   readonly #authKey: string | undefined;
   readonly #now: () => number;
   readonly #warnings: RateLimitedWarnings;
+  readonly #pooled: PooledParse<PendingSip> | undefined;
   readonly counters = new Counters();
 
   constructor(options: HepCollectorOptions) {
@@ -43,6 +53,13 @@ export class HepCollector {
     this.#authKey = options.authKey;
     this.#now = options.now ?? nowUs;
     this.#warnings = new RateLimitedWarnings(options.logger);
+    this.#pooled = options.pool === undefined ? undefined
+      : new PooledParse<PendingSip>(options.pool, (payload, { meta, peer }, summary) => this.#traced(this.#tracer.trace(payload, meta, summary), peer));
+  }
+
+  /** Resolves once every SIP packet received so far has reached the tracer (they wait for the parse pool). */
+  async drain(): Promise<void> {
+    await this.#pooled?.drain();
   }
 
   /** One UDP datagram: a whole HEP packet (v1, v2 or v3). */
@@ -75,7 +92,7 @@ export class HepCollector {
   }
 
   #sip(packet: HepPacket, peer: string): void {
-    const outcome = this.#tracer.trace(packet.payload, {
+    const meta: TraceMeta = {
       proto: protoName(packet.protocol),
       src: { ip: packet.srcIp, port: packet.srcPort },
       dst: { ip: packet.dstIp, port: packet.dstPort },
@@ -83,7 +100,12 @@ export class HepCollector {
       captureId: packet.captureId,
       node: packet.nodeName,
       correlationId: packet.correlationId,
-    });
+    };
+    if (this.#pooled !== undefined) this.#pooled.push(packet.payload, { meta, peer });
+    else this.#traced(this.#tracer.trace(packet.payload, meta), peer);
+  }
+
+  #traced(outcome: TraceOutcome, peer: string): void {
     if (outcome.ok) {
       this.counters.add('sip');
       return;

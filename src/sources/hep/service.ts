@@ -4,6 +4,7 @@ import { parseListen } from '../../mi/listen.js';
 import type { Runtime, Service, ServiceStarter } from '../../serve/runtime.js';
 import { sharedTracer } from '../../trace/tracer-service.js';
 import type { Tracer } from '../../trace/tracer.js';
+import { sharedSipParsePool } from '../pooled-parse.js';
 import { HepCollector } from './collector.js';
 import { listenHep } from './listeners.js';
 
@@ -33,7 +34,8 @@ export const startHepService: ServiceStarter = async (runtime): Promise<Service 
   if (!config.enabled) return undefined;
   const tracer = requireTracer(runtime, 'hep');
   const { host, port } = parseListen(config.listen, 'hep.listen');
-  const collector = new HepCollector({ tracer, bus: runtime.bus, logger: runtime.logger, authKey: config.auth_key });
+  const pool = sharedSipParsePool(runtime);
+  const collector = new HepCollector({ tracer, bus: runtime.bus, logger: runtime.logger, authKey: config.auth_key, pool });
   const listeners = await listenHep(host, port, collector, config.max_connections).catch((error: Error) => {
     throw new HeraldError('HERALD_ERR_CONFIG', `Cannot listen for HEP on ${config.listen} (hep.listen): ${error.message}`, { cause: error });
   });
@@ -45,7 +47,8 @@ export const startHepService: ServiceStarter = async (runtime): Promise<Service 
   return {
     name: 'hep',
     stop: () => {
-      stopping ??= listeners.close().finally(() => {
+      // Packets already received are still in the parse pool: the tracer (stopped after this service) gets them first.
+      stopping ??= listeners.close().then(() => collector.drain()).finally(() => {
         unregister();
         runtime.shared.delete(HEP_ADDRESS_KEY);
       });

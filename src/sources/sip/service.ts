@@ -7,6 +7,8 @@ import type { Service, ServiceStarter } from '../../serve/runtime.js';
 import { RateLimitedWarnings } from '../../trace/tracer-warnings.js';
 import { Counters } from '../counters.js';
 import { requireTracer, type ListenerAddress } from '../hep/service.js';
+import { sharedSipParsePool } from '../pooled-parse.js';
+import { SipReceiver } from './receiver.js';
 
 /** `runtime.shared` key of the bound address (port 0 resolved). */
 export const SIP_ADDRESS_KEY = 'sip.address';
@@ -31,15 +33,8 @@ export const startSipService: ServiceStarter = async (runtime): Promise<Service 
   });
   socket.on('error', () => counters.add('socket_errors'));
   const bound: ListenerAddress = { host, port: socket.address().port };
-  socket.on('message', (data, peer) => {
-    counters.add('datagrams');
-    const outcome = tracer.trace(data, { proto: 'udp', src: { ip: peer.address, port: peer.port }, dst: { ip: bound.host, port: bound.port } });
-    if (outcome.ok) return counters.add('sip');
-    counters.add(outcome.reason);
-    if (outcome.error !== undefined) {
-      warnings.warn(outcome.reason, { peer: `${peer.address}:${peer.port}`, offset: outcome.error.offset, detail: outcome.error.message }, 'Malformed SIP datagram dropped.');
-    }
-  });
+  const receiver = new SipReceiver({ tracer, counters, warnings, bound, pool: sharedSipParsePool(runtime) });
+  socket.on('message', (data, peer) => receiver.datagram(data, peer));
   runtime.shared.set(SIP_ADDRESS_KEY, bound);
   const unregister = registerIngestCounters(runtime.shared, 'sip', () => counters.snapshot());
   runtime.announce(`sip udp ${host.includes(':') ? `[${host}]` : host}:${bound.port}`);
@@ -47,7 +42,8 @@ export const startSipService: ServiceStarter = async (runtime): Promise<Service 
   return {
     name: 'sip',
     stop: () => {
-      stopping ??= new Promise<void>((resolve) => socket.close(() => resolve())).finally(() => {
+      // Datagrams already received may still be in the parse pool: the tracer (stopped after this service) gets them first.
+      stopping ??= new Promise<void>((resolve) => socket.close(() => resolve())).then(() => receiver.drain()).finally(() => {
         unregister();
         runtime.shared.delete(SIP_ADDRESS_KEY);
       });

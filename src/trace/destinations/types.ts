@@ -1,5 +1,11 @@
 import type { SipMessage } from '../sip/index.js';
 
+/**
+ * The parsed fields destinations and filters read: a SipMessage from parseSip
+ * on this thread, or the same fields from a SipParsePool summary.
+ */
+export type TracedSip = Pick<SipMessage, 'kind' | 'method' | 'requestUri' | 'status' | 'callId' | 'cseqNumber' | 'cseqMethod' | 'fromUser' | 'fromTag' | 'toUser' | 'toTag'>;
+
 /** An address as the tracer is given it. */
 export interface Endpoint {
   readonly ip: string;
@@ -12,7 +18,7 @@ export interface Endpoint {
  */
 export class TracedMessage {
   readonly raw: Buffer;
-  readonly sip: SipMessage;
+  readonly sip: TracedSip;
   readonly direction: '' | 'in' | 'out';
   /** Transport name as stored: udp, tcp, tls, sctp, ws, wss. */
   readonly proto: string;

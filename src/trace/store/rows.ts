@@ -1,4 +1,4 @@
-import type { SipMessage } from '../sip/index.js';
+import type { TracedSip } from '../destinations/types.js';
 import { DATA_COLUMNS } from './columns.js';
 import type { TraceRow } from './types.js';
 
@@ -35,7 +35,7 @@ export function fitColumn(value: string, column: string): string {
 }
 
 /** Turns one parsed SIP message into its rows: one per traced user (or one with none). */
-export function rowsFromSip(message: SipMessage, text: string, meta: RowMeta): TraceRow[] {
+export function rowsFromSip(message: TracedSip, text: string, meta: RowMeta): TraceRow[] {
   const isRequest = message.kind === 'request';
   const base = {
     timeUs: meta.timeUs,

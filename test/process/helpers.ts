@@ -33,3 +33,12 @@ export function busyWait(ms: number): void {
     // spin
   }
 }
+
+/**
+ * The first lines of a herald.yaml for a daemon under test: its own data dir, no
+ * management interface, and no collectors, whose default ports would collide with
+ * other daemons under test.
+ */
+export function isolatedDaemonYaml(dataDir: string): string[] {
+  return [`data_dir: ${dataDir}`, 'mi:', '  enabled: false', 'hep:', '  enabled: false', 'sip:', '  enabled: false'];
+}

@@ -11,19 +11,12 @@ import { SIP_PARSE_POOL_SHARED_KEY, THRESHOLDS_SHARED_KEY, sharedThresholds, sta
 import { statusRegistryOf } from '../../src/process/status-service.js';
 import { startDaemon } from '../../src/serve/serve.js';
 import { uniqueMemorySocket } from '../helpers/bus.js';
-import { until } from './helpers.js';
+import { isolatedDaemonYaml, until } from './helpers.js';
 
 async function daemonWith(t: { after(fn: () => unknown): void }, coreEvents: string[], socket: string, filter: string) {
   const dir = await mkdtemp(join(tmpdir(), 'herald-core-events-'));
   await writeFile(join(dir, 'herald.yaml'), [
-    `data_dir: ${join(dir, 'data')}`,
-    'mi:',
-    '  enabled: false',
-    // The collectors' default ports would collide with other daemons under test.
-    'hep:',
-    '  enabled: false',
-    'sip:',
-    '  enabled: false',
+    ...isolatedDaemonYaml(join(dir, 'data')),
     'subscribers:',
     `  - socket: ${socket}`,
     `    filter: "${filter}"`,

@@ -7,19 +7,13 @@ import { memoryStore } from '../../src/backends/memory/index.js';
 import { SR_STATUS, statusRegistryOf } from '../../src/process/status-service.js';
 import { startDaemon } from '../../src/serve/serve.js';
 import { uniqueMemorySocket } from '../helpers/bus.js';
+import { isolatedDaemonYaml } from './helpers.js';
 
 test('status changes raise E_CORE_SR_STATUS_CHANGED with old_status, from the daemon and from an application', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'herald-sr-'));
   const socket = uniqueMemorySocket('sr');
   await writeFile(join(dir, 'herald.yaml'), [
-    `data_dir: ${join(dir, 'data')}`,
-    'mi:',
-    '  enabled: false',
-    // The collectors' default ports would collide with other daemons under test.
-    'hep:',
-    '  enabled: false',
-    'sip:',
-    '  enabled: false',
+    ...isolatedDaemonYaml(join(dir, 'data')),
     'subscribers:',
     `  - socket: ${socket}`,
     '    event: E_CORE_SR_STATUS_CHANGED',

@@ -71,7 +71,7 @@ export class DeliveryRunner implements WatchedWriter {
 
   /** Returns false when the event was dropped because the queue is full. */
   enqueue(event: HeraldEvent): boolean {
-    if (this.#queue.length + (this.#inFlight?.batch.length ?? 0) >= this.#options.maxQueueEvents) {
+    if (this.queueDepth >= this.#options.maxQueueEvents) {
       this.counters.dropped++;
       return false;
     }
@@ -96,7 +96,7 @@ export class DeliveryRunner implements WatchedWriter {
     if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer);
     this.#retryTimer = undefined;
     // A write still in flight at shutdown is abandoned: its batch counts as dropped too.
-    this.counters.dropped += this.#queue.length + (this.#inFlight?.batch.length ?? 0);
+    this.counters.dropped += this.queueDepth;
     if (this.#inFlight !== undefined) unwatchWrite(this);
     this.#inFlight = undefined;
     this.#queue = [];

@@ -126,6 +126,17 @@ test('line folding, LF-only endings and trailing whitespace', () => {
   assert.equal(m.body.toString(), 'abc');
 });
 
+test('a folded CSeq and a lowercase version in the start line are accepted', () => {
+  const m = ok(P('INVITE sip:b@y sip/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@y>\r\n'
+    + 'Call-ID: c\r\nCSeq: 4711\r\n  REGISTER\r\n\r\n'));
+  assert.equal(m.cseqNumber, 4711);
+  assert.equal(m.cseqMethod, 'REGISTER');
+  const r = ok(P('sip/2.0 180 Ringing\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@y>;tag=2\r\nCall-ID: c\r\nCSeq: 1 INVITE\r\n\r\n'));
+  assert.equal(r.status, 180);
+  err(P('INVITE sip:b@y SIP/2.1\r\n\r\n'), 'bad_start_line', 7);
+  err(P(GOOD.replace('CSeq: 1 INVITE', 'CSeq: 1\r\n IN VITE')), 'bad_cseq', GOOD.indexOf('CSeq'), 'CSeq');
+});
+
 test('From/To forms: quoted names with < and escapes, addr-spec with tag, tel: and sips: users, passwords', () => {
   const cases: Array<[string, string, string, string]> = [
     ['"Bob" <sip:bob@x>;tag=1', 'sip:bob@x', 'bob', '1'],

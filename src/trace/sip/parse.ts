@@ -11,10 +11,9 @@
  */
 import { isAscii } from 'node:buffer';
 import { BOUNDS, nameAddrBounds } from './address.js';
-import { eqLower } from './header-names.js';
 import { ParsedSipMessage, headerValue, utf8 } from './message.js';
 import type { HeaderIndex } from './message.js';
-import { Known, classify, decimal, isToken, isTokenChar, trimmed } from './lex.js';
+import { Known, classify, decimal, isSipVersion, isToken, isTokenChar, trimmed } from './lex.js';
 import type { SipErrorReason, SipParseOptions, SipParseResult } from './types.js';
 
 const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
@@ -65,19 +64,19 @@ export function parseSip(input: Buffer | Uint8Array, opts?: SipParseOptions): Si
   // ---- start line --------------------------------------------------------
   let nl = s.indexOf('\n', start);
   let lineEnd = nl < 0 ? s.length : nl;
-  while (lineEnd > start && (s.charCodeAt(lineEnd - 1) === CR || s.charCodeAt(lineEnd - 1) === SP || s.charCodeAt(lineEnd - 1) === HT)) lineEnd--;
+  while (lineEnd > start && (buf[lineEnd - 1] === CR || buf[lineEnd - 1] === SP || buf[lineEnd - 1] === HT)) lineEnd--;
   let kind: 'request' | 'response';
   let method: string | undefined;
   let requestUri: string | undefined;
   let status: number | undefined;
   let reason: string | undefined;
-  if (s.startsWith('SIP/2.0 ', start)) {
+  if (isSipVersion(buf, start) && buf[start + 7] === SP) {
     kind = 'response';
     const d = start + 8;
-    const c0 = s.charCodeAt(d) - 0x30;
-    const c1 = s.charCodeAt(d + 1) - 0x30;
-    const c2 = s.charCodeAt(d + 2) - 0x30;
-    if (!(c0 >= 1 && c0 <= 6 && c1 >= 0 && c1 <= 9 && c2 >= 0 && c2 <= 9) || (d + 3 < lineEnd && s.charCodeAt(d + 3) !== SP)) {
+    const c0 = buf[d] - 0x30;
+    const c1 = buf[d + 1] - 0x30;
+    const c2 = buf[d + 2] - 0x30;
+    if (!(c0 >= 1 && c0 <= 6 && c1 >= 0 && c1 <= 9 && c2 >= 0 && c2 <= 9) || (d + 3 < lineEnd && buf[d + 3] !== SP)) {
       return fail('bad_start_line', d, 'status line without a 3-digit status code 100-699');
     }
     status = c0 * 100 + c1 * 10 + c2;
@@ -87,12 +86,12 @@ export function parseSip(input: Buffer | Uint8Array, opts?: SipParseOptions): Si
     kind = 'request';
     const sp1 = s.indexOf(' ', start);
     const sp2 = sp1 < 0 ? -1 : s.indexOf(' ', sp1 + 1);
-    if (sp1 < 0 || sp1 >= lineEnd || !isToken(s, start, sp1)) {
+    if (sp1 < 0 || sp1 >= lineEnd || !isToken(buf, start, sp1)) {
       return startLineError(s, start, lineEnd, start, 'request line without a method token');
     }
     const version = sp2 + 1;
     if (sp2 < 0 || sp2 >= lineEnd || sp2 === sp1 + 1 || lineEnd - version !== 7
-      || !(s.startsWith('SIP/2.0', version) || eqLower(s.slice(version, lineEnd), 'sip/2.0'))) {
+      || !isSipVersion(buf, version)) {
       return startLineError(s, start, lineEnd, sp1 + 1, 'request line is not "METHOD Request-URI SIP/2.0"');
     }
     method = s.slice(start, sp1);
@@ -123,11 +122,11 @@ export function parseSip(input: Buffer | Uint8Array, opts?: SipParseOptions): Si
     nl = s.indexOf('\n', pos);
     if (nl < 0) return fail('truncated_headers', n, 'no empty line ends the header section');
     let le = nl;
-    if (le > pos && s.charCodeAt(le - 1) === CR) le--;
+    if (le > pos && buf[le - 1] === CR) le--;
     if (le === pos) {
       bodyStart = nl + 1;
     } else {
-      const c0 = s.charCodeAt(pos);
+      const c0 = buf[pos];
       if (c0 === SP || c0 === HT) {
         if (h < 0) return fail('bad_header', pos, 'continuation line before any header');
         const more = trimmed(s, pos, le);
@@ -148,21 +147,21 @@ export function parseSip(input: Buffer | Uint8Array, opts?: SipParseOptions): Si
     if (bodyStart >= 0) break;
     // ---- start a new header: name, optional SP/HT, ':' ----------------------
     // Names are checked with native searches and their end characters, not
-    // char by char (per-character loops would cost more than the rest of the
-    // parse): a line needs a ':' after a non-empty name without spaces.
+    // char by char (a per-character loop measured slower than the native
+    // search): a line needs a ':' after a non-empty name without spaces.
     const colon = s.indexOf(':', pos);
     if (colon < 0 || colon >= le) return fail('bad_header', pos, 'header line without ":"');
-    let i = colon;
-    while (i > pos && (s.charCodeAt(i - 1) === SP || s.charCodeAt(i - 1) === HT)) i--;
-    if (i === pos || !isTokenChar(s.charCodeAt(pos)) || !isTokenChar(s.charCodeAt(i - 1))) {
+    let nameEnd = colon;
+    while (nameEnd > pos && (buf[nameEnd - 1] === SP || buf[nameEnd - 1] === HT)) nameEnd--;
+    if (nameEnd === pos || !isTokenChar(buf[pos]) || !isTokenChar(buf[nameEnd - 1])) {
       return fail('bad_header', pos, 'header line is not "name: value"');
     }
     h = no >> 2;
-    hKind = classify(s, pos, i - pos);
+    hKind = classify(buf, pos, nameEnd - pos);
     switch (hKind) {
       case Known.Other: {
         const sp = s.indexOf(' ', pos); // known names were compared in full already
-        if (sp >= 0 && sp < i) return fail('bad_header', pos, 'header name contains a space');
+        if (sp >= 0 && sp < nameEnd) return fail('bad_header', pos, 'header name contains a space');
         break;
       }
       case Known.CallId: if (callIdH < 0) callIdH = h; break;
@@ -174,10 +173,10 @@ export function parseSip(input: Buffer | Uint8Array, opts?: SipParseOptions): Si
     }
     let vs = colon + 1;
     let ve = le;
-    while (vs < ve && (s.charCodeAt(vs) === SP || s.charCodeAt(vs) === HT)) vs++;
-    while (ve > vs && (s.charCodeAt(ve - 1) === SP || s.charCodeAt(ve - 1) === HT || s.charCodeAt(ve - 1) === CR)) ve--;
+    while (vs < ve && (buf[vs] === SP || buf[vs] === HT)) vs++;
+    while (ve > vs && (buf[ve - 1] === SP || buf[ve - 1] === HT || buf[ve - 1] === CR)) ve--;
     off[no] = pos;
-    off[no + 1] = i;
+    off[no + 1] = nameEnd;
     off[no + 2] = vs;
     off[no + 3] = ve;
     no += 4;
@@ -197,20 +196,25 @@ export function parseSip(input: Buffer | Uint8Array, opts?: SipParseOptions): Si
   if (fromH < 0) return fail('missing_header', bodyStart, 'no From header', 'From');
   if (toH < 0) return fail('missing_header', bodyStart, 'no To header', 'To');
 
-  const cseqValue = headerValue(ix, cseqH);
-  let k = 0;
+  // CSeq is read from the bytes (a folded value from its joined string's bytes).
+  const cseqFolded = folded?.get(cseqH);
+  const cb = cseqFolded === undefined ? buf : Buffer.from(cseqFolded, 'latin1');
+  const cseqEnd = cseqFolded === undefined ? offsets[4 * cseqH + 3] : cb.length;
+  let k = cseqFolded === undefined ? offsets[4 * cseqH + 2] : 0;
+  const digits = k;
   let cseqNumber = 0;
-  while (k < cseqValue.length && k < 10) {
-    const c = cseqValue.charCodeAt(k) - 0x30;
+  while (k < cseqEnd && k - digits < 10) {
+    const c = cb[k] - 0x30;
     if (c < 0 || c > 9) break;
     cseqNumber = cseqNumber * 10 + c;
     k++;
   }
   let m = k;
-  while (m < cseqValue.length && (cseqValue.charCodeAt(m) === SP || cseqValue.charCodeAt(m) === HT)) m++;
-  if (k === 0 || m === k || cseqNumber > 0xffffffff || !isToken(cseqValue, m, cseqValue.length)) {
-    return fail('bad_cseq', offsets[4 * cseqH], `CSeq "${cseqValue}" is not "<number> <method>"`, 'CSeq');
+  while (m < cseqEnd && (cb[m] === SP || cb[m] === HT)) m++;
+  if (k === digits || m === k || cseqNumber > 0xffffffff || !isToken(cb, m, cseqEnd)) {
+    return fail('bad_cseq', offsets[4 * cseqH], `CSeq "${headerValue(ix, cseqH)}" is not "<number> <method>"`, 'CSeq');
   }
+  const cseqMethod = cseqFolded === undefined ? s.slice(m, cseqEnd) : cseqFolded.slice(m);
   // From/To are validated here; their strings are built on first access (message.ts).
   if (!addressOk(ix, fromH)) return fail('bad_address', offsets[4 * fromH], `From "${headerValue(ix, fromH)}" is not a SIP address`, 'From');
   if (folded?.has(fromH) !== true) {
@@ -232,7 +236,7 @@ export function parseSip(input: Buffer | Uint8Array, opts?: SipParseOptions): Si
     }
     ix.bodyEnd = bodyStart + contentLength; // extra bytes after the body (datagram padding) are ignored
   }
-  const message = new ParsedSipMessage(buf, ix, kind, method, requestUri, status, reason, callId, cseqNumber, cseqValue.slice(m), contentLength);
+  const message = new ParsedSipMessage(buf, ix, kind, method, requestUri, status, reason, callId, cseqNumber, cseqMethod, contentLength);
   return { ok: true, message };
 }
 

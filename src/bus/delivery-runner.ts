@@ -14,6 +14,12 @@ export interface DeliveryOptions {
   /** First retry delay; doubles up to `retryMaxMs`, with jitter. Default 100. */
   readonly retryBaseMs: number;
   readonly retryMaxMs: number;
+  /**
+   * After a write, events wait up to this long to join the next batch; the first
+   * event after a quiet spell still goes out on the next event-loop turn.
+   * 0 writes on every turn. Default 5.
+   */
+  readonly lingerMs: number;
 }
 
 export const DEFAULT_DELIVERY: DeliveryOptions = Object.freeze({
@@ -22,6 +28,7 @@ export const DEFAULT_DELIVERY: DeliveryOptions = Object.freeze({
   writeTimeoutMs: 10_000,
   retryBaseMs: 100,
   retryMaxMs: 10_000,
+  lingerMs: 5,
 });
 
 export interface DeliveryCounters {
@@ -54,13 +61,17 @@ export class DeliveryRunner implements WatchedWriter {
   #scheduled = false;
   #attempt = 0;
   #retryTimer: NodeJS.Timeout | undefined;
+  #lingerTimer: NodeJS.Timeout | undefined;
   #idleWaiters: Array<() => void> = [];
 
   readonly #onSettled: SettledListener | undefined;
+  /** A linger ends early at a full batch or a half-full queue: waiting must never cause a drop. */
+  readonly #flushAt: number;
 
   constructor(backend: Backend, options: DeliveryOptions, onSettled?: SettledListener) {
     this.#backend = backend;
     this.#options = options;
+    this.#flushAt = Math.max(1, Math.min(options.maxBatchEvents, Math.ceil(options.maxQueueEvents / 2)));
     this.#onSettled = onSettled;
   }
 
@@ -76,6 +87,7 @@ export class DeliveryRunner implements WatchedWriter {
       return false;
     }
     this.#queue.push(event);
+    if (this.#lingerTimer !== undefined && this.#queue.length >= this.#flushAt) this.#endLinger();
     this.#schedule();
     return true;
   }
@@ -83,8 +95,13 @@ export class DeliveryRunner implements WatchedWriter {
   /** Resolves once the queue is empty and nothing is in flight, or when `signal` aborts. */
   idle(signal?: AbortSignal): Promise<void> {
     if (this.#queue.length === 0 && this.#inFlight === undefined) return Promise.resolve();
-    // Someone waits for this queue: a pending retry must keep the process alive.
+    // Someone waits for this queue: a pending retry must keep the process alive,
+    // and a linger would only make them wait.
     this.#retryTimer?.ref();
+    if (this.#lingerTimer !== undefined) {
+      this.#endLinger();
+      this.#schedule();
+    }
     return new Promise((resolve) => {
       this.#idleWaiters.push(resolve);
       signal?.addEventListener('abort', () => resolve(), { once: true });
@@ -95,6 +112,7 @@ export class DeliveryRunner implements WatchedWriter {
   discard(): void {
     if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer);
     this.#retryTimer = undefined;
+    this.#endLinger();
     // A write still in flight at shutdown is abandoned: its batch counts as dropped too.
     this.counters.dropped += this.queueDepth;
     if (this.#inFlight !== undefined) unwatchWrite(this);
@@ -104,7 +122,7 @@ export class DeliveryRunner implements WatchedWriter {
   }
 
   #schedule(): void {
-    if (this.#scheduled || this.#inFlight !== undefined || this.#retryTimer !== undefined) return;
+    if (this.#scheduled || this.#inFlight !== undefined || this.#retryTimer !== undefined || this.#lingerTimer !== undefined) return;
     this.#scheduled = true;
     // setImmediate lets every raise of the current tick join one batch.
     setImmediate(this.#onImmediate);
@@ -114,6 +132,24 @@ export class DeliveryRunner implements WatchedWriter {
     this.#scheduled = false;
     this.#pump();
   };
+
+  /**
+   * Events raised while the last write was settling wait for the linger to
+   * end, so a busy subscriber gets one write per linger instead of one per
+   * event-loop turn: per-turn scheduling forced an extra loop iteration, which
+   * measured as most of the delivery cost under an HTTP load
+   * (docs/benchmarks.md, instrument).
+   */
+  readonly #onLinger = (): void => {
+    this.#lingerTimer = undefined;
+    this.#pump();
+  };
+
+  #endLinger(): void {
+    if (this.#lingerTimer === undefined) return;
+    clearTimeout(this.#lingerTimer);
+    this.#lingerTimer = undefined;
+  }
 
   /**
    * Starts the next write. Written with callbacks rather than async/await: at one
@@ -179,8 +215,10 @@ export class DeliveryRunner implements WatchedWriter {
       this.counters.lastError = result.error.message;
     }
     this.#onSettled?.(write.batch, result.status === 'ok' ? 'delivered' : 'failed');
-    if (this.#queue.length > 0) this.#schedule();
-    else this.#notifyIdle();
+    if (this.#queue.length === 0) this.#notifyIdle();
+    if (this.#options.lingerMs > 0 && this.#queue.length < this.#flushAt) {
+      this.#lingerTimer = setTimeout(this.#onLinger, this.#options.lingerMs);
+    } else if (this.#queue.length > 0) this.#schedule();
   }
 
   #scheduleRetry(result: Extract<WriteResult, { status: 'retryable' }>): void {

@@ -59,6 +59,7 @@ export async function startDaemon(options: ServeOptions = {}): Promise<Daemon> {
       writeTimeoutMs: config.delivery.write_timeout_ms,
       retryBaseMs: config.delivery.retry_base_ms,
       retryMaxMs: config.delivery.retry_max_ms,
+      lingerMs: config.delivery.linger_ms,
     },
   });
   const status = new StatusRegistry({ bus });

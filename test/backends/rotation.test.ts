@@ -32,8 +32,8 @@ test('mv then rotate: lines before the command are in the moved file, later ones
   raiseN(bus, 3);
   await bus.drain();
   await rename(path, `${path}.1`);
-  raiseN(bus, 2, 3); // Handed to the file after mv, before rotate: logrotate's contract puts them in the moved file.
-  await new Promise(setImmediate);
+  raiseN(bus, 2, 3); // Written after mv, before rotate: logrotate's contract puts them in the moved file.
+  await bus.drain();
   const [info] = await rotateFiles(path);
   raiseN(bus, 4, 5);
   await bus.drain();

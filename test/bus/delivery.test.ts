@@ -30,6 +30,8 @@ test('a throwing backend and a never-resolving backend neither block raise() nor
   }
   const store = memoryStore(healthy.slice('memory:'.length));
   await store.waitFor(1000);
+  // The store sees the events inside write(); counters move when the write settles, a microtask later.
+  await new Promise(setImmediate);
   assert.deepEqual(store.events.map((e) => e.params.message), Array.from({ length: 1000 }, (_, i) => String(i)));
 
   const bySocket = Object.fromEntries(bus.subscribers().map((s) => [s.socket, s]));

@@ -26,4 +26,8 @@ export const DeliverySection = Type.Object({
   write_timeout_ms: Type.Integer({ minimum: 1, default: 10000, description: 'A write not settled by then is abandoned and retried.' }),
   retry_base_ms: Type.Integer({ minimum: 1, default: 100, description: 'First retry delay; doubles per attempt with jitter.' }),
   retry_max_ms: Type.Integer({ minimum: 1, default: 10000, description: 'Largest retry delay.' }),
+  linger_ms: Type.Integer({
+    minimum: 0, default: 5,
+    description: 'After a write, events wait up to this long to join the next batch (ended early by a full batch or a half-full queue); the first event after a quiet spell goes out at once. 0 writes every event-loop turn.',
+  }),
 }, { additionalProperties: false, default: {}, description: 'Per-subscriber queue bounds and retry pacing (docs/backends.md).' });

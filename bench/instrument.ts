@@ -18,6 +18,9 @@ import type { BenchOptions, BenchReport } from './report.js';
  * - server in another process: the figure is the calling side's cost alone;
  * - server in this process: an application that serves HTTP and calls HTTP,
  *   both sides instrumented.
+ * A fourth side, off plus 1 µs of busy work per request, calibrates the
+ * figures: on this 2-core VM a small added cost per request shows up several
+ * times over in req/s, so the ratio is read beside what 1 µs does.
  */
 const SERVER = `
 const http = require('node:http');
@@ -26,9 +29,10 @@ server.keepAliveTimeout = 60000;
 server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
 `;
 const CONCURRENCY = 16;
-const REQUESTS = 6000;
-const FETCH_REQUESTS = 3000;
-const ROUNDS = 7;
+const REQUESTS = 4000;
+const FETCH_REQUESTS = 2000;
+const ROUNDS = 12;
+const CALIBRATION_NS = 1000n;
 
 function startServer(): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -45,6 +49,15 @@ function viaHttp(agent: http.Agent, port: number): () => Promise<void> {
       res.on('end', resolve);
     }).on('error', reject);
   });
+}
+
+/** `send` followed by CALIBRATION_NS of busy work, as if the caller did that much more per request. */
+function withBusyWork(send: () => Promise<void>): () => Promise<void> {
+  return async () => {
+    await send();
+    const until = process.hrtime.bigint() + CALIBRATION_NS;
+    while (process.hrtime.bigint() < until);
+  };
 }
 
 function viaFetch(port: number): () => Promise<void> {
@@ -88,28 +101,40 @@ interface Comparison {
   readonly hooks: Sample;
   /** instrument() with a subscriber taking every event: hooks + raise + delivery. */
   readonly delivered: Sample;
+  /** Instrumentation off, 1 µs of busy work added per request. */
+  readonly calibration: Sample;
   /** Per-round delivered/off throughput ratios. */
   readonly ratios: number[];
 }
 
-/** Alternates off / hooks / delivered within each round so drift in machine load hits all alike; medians per side. */
+/** Alternates off / hooks / delivered / calibration within each round, rotating their order, so drift in machine load hits all alike; medians per side. */
 async function compare(quiet: Bus, listened: Bus, total: number, send: () => Promise<void>): Promise<Comparison> {
   await throughput(total / 2, send);
   const off: Sample[] = [];
   const hooks: Sample[] = [];
   const delivered: Sample[] = [];
-  const measureWith = async (bus: Bus | undefined, into: Sample[]) => {
+  const calibration: Sample[] = [];
+  const busy = withBusyWork(send);
+  const measureWith = async (bus: Bus | undefined, into: Sample[], how = send) => {
     const undo = bus === undefined ? () => {} : instrument(bus, { http: true, net: true, dns: true });
-    into.push(await throughput(total, send));
+    into.push(await throughput(total, how));
     undo();
   };
+  const sides: Array<() => Promise<void>> = [
+    () => measureWith(undefined, off),
+    () => measureWith(quiet, hooks),
+    () => measureWith(listened, delivered),
+    () => measureWith(undefined, calibration, busy),
+  ];
+  // Each round starts with the next side, so none is always measured first or last.
   for (let i = 0; i < ROUNDS; i++) {
-    await measureWith(undefined, off);
-    await measureWith(quiet, hooks);
-    await measureWith(listened, delivered);
+    for (let k = 0; k < sides.length; k++) await sides[(i + k) % sides.length]();
   }
   const side = (samples: Sample[]): Sample => ({ rate: median(samples.map((s) => s.rate)), cpuUs: median(samples.map((s) => s.cpuUs)) });
-  return { off: side(off), hooks: side(hooks), delivered: side(delivered), ratios: delivered.map((s, i) => s.rate / off[i].rate) };
+  return {
+    off: side(off), hooks: side(hooks), delivered: side(delivered), calibration: side(calibration),
+    ratios: delivered.map((s, i) => s.rate / off[i].rate),
+  };
 }
 
 function nullBus(): { bus: Bus; delivered: () => number } {
@@ -150,9 +175,11 @@ function rows(name: string, c: Comparison): BenchReport['results'] {
     { name: `${name}: off`, value: Math.round(c.off.rate), unit: 'req/s' },
     { name: `${name}: on, nobody subscribed`, value: Math.round(c.hooks.rate), unit: 'req/s', anchor: 'off', ratio: ratio(c.hooks.rate, c.off.rate) },
     { name: `${name}: on, events delivered`, value: Math.round(c.delivered.rate), unit: 'req/s', anchor: 'off', ratio: ratio(c.delivered.rate, c.off.rate) },
+    { name: `${name}: off + 1 µs work/request`, value: Math.round(c.calibration.rate), unit: 'req/s', anchor: 'off', ratio: ratio(c.calibration.rate, c.off.rate) },
     { name: `${name}: CPU/request off`, value: round(c.off.cpuUs, 1), unit: 'µs' },
     { name: `${name}: CPU/request on, nobody subscribed`, value: round(c.hooks.cpuUs, 1), unit: 'µs', anchor: 'off', ratio: ratio(c.hooks.cpuUs, c.off.cpuUs) },
     { name: `${name}: CPU/request on, events delivered`, value: round(c.delivered.cpuUs, 1), unit: 'µs', anchor: 'off', ratio: ratio(c.delivered.cpuUs, c.off.cpuUs) },
+    { name: `${name}: CPU/request off + 1 µs work`, value: round(c.calibration.cpuUs, 1), unit: 'µs', anchor: 'off', ratio: ratio(c.calibration.cpuUs, c.off.cpuUs) },
   ];
 }
 
@@ -176,7 +203,7 @@ export async function run(_options: BenchOptions): Promise<BenchReport> {
         ...rows('fetch, server in another process', viaFetchApi),
       ],
       notes: [
-        `${CONCURRENCY} concurrent requests over keep-alive, ${ROUNDS} rounds of off / on-nobody-subscribed / on-delivered (median of each).`,
+        `${CONCURRENCY} concurrent requests over keep-alive, ${ROUNDS} rounds of off / on-nobody-subscribed / on-delivered / off + 1 µs work (median of each).`,
         `Per-round delivered/off ratios: other process ${ratios(otherProcess)}; this process ${ratios(thisProcess)}; fetch ${ratios(viaFetchApi)}.`,
         `Events delivered to the subscriber: ${listened.delivered()}.`,
         'Target: instrumentation on at most 5% slower (req/s ratio ≥ 0.95; CPU/request ratio ≤ 1.05, the same cost',

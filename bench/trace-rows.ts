@@ -29,8 +29,15 @@ export function collectRow(datagram: Buffer): TraceRow | undefined {
  * `count` rows shaped like real traffic: the fixture messages, ~9 per call, each
  * call with its own random Call-ID (so the call-id index takes random inserts,
  * as it does in production), source addresses spread over a /16, time rising.
+ * By default they start at today's 00:00 UTC: PostgreSQL stores hold day
+ * partitions from today on, and COPY into a day without one fails.
  */
-export function trafficRows(count: number, startUs = Date.UTC(2026, 10, 22) * 1000): TraceRow[] {
+function startOfTodayUtcMs(): number {
+  const DAY_MS = 86_400_000;
+  return Math.floor(Date.now() / DAY_MS) * DAY_MS;
+}
+
+export function trafficRows(count: number, startUs = startOfTodayUtcMs() * 1000): TraceRow[] {
   const templates = hepFixtures().map(collectRow).filter((row): row is TraceRow => row !== undefined);
   const rows: TraceRow[] = new Array<TraceRow>(count);
   let callid = '';

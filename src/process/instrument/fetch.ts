@@ -87,8 +87,16 @@ class HopTracker {
   }
 
   start(request: UndiciRequest): void {
-    const url = normalizeUrl(`${request.origin}${request.path}`) ?? `${request.origin}${request.path}`;
-    const logical = this.#waiting.claim(url) ?? newLogical(false);
+    // Nobody listening: the request is not tracked, and the other handlers skip it.
+    if (!this.#live() || !this.#bus.enabled(http_request_finished)) return;
+    const raw = `${request.origin}${request.path}`;
+    // undici's origin + path is usually already the URL's normal form; parse only when it is not found as is.
+    let logical = this.#waiting.claim(raw);
+    let url = raw;
+    if (logical === undefined) {
+      url = normalizeUrl(raw) ?? raw;
+      logical = (url === raw ? undefined : this.#waiting.claim(url)) ?? newLogical(false);
+    }
     logical.attempts = 1;
     this.#hops.set(request, { logical, url, socket: undefined, readAtStart: 0, writtenAtStart: 0, status: 0, location: undefined });
   }

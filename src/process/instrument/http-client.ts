@@ -29,15 +29,16 @@ interface Counted {
 export function instrumentHttpClient(bus: Pick<Bus, 'raise' | 'enabled'>): () => void {
   let live = true;
   const counted = new WeakMap<Socket, Counted>();
+  // One listener function for every request ('this' is the request): no closure per request.
+  function onClose(this: ClientRequest): void {
+    if (live) bus.raise(http_request_finished, finishedParams(this, counted));
+  }
   const dispose = subscribeAll({
     'http.client.request.start': (message) => {
       // Nobody listening when the request starts: skip it entirely.
       if (!bus.enabled(http_request_finished)) return;
-      const { request } = message as { request: ClientRequest };
       // 'close' fires once per request; `on` spares the once-wrapper on this hot path.
-      request.on('close', () => {
-        if (live) bus.raise(http_request_finished, finishedParams(request, counted));
-      });
+      (message as { request: ClientRequest }).request.on('close', onClose);
     },
   });
   return () => {
@@ -57,11 +58,18 @@ function finishedParams(request: ClientRequest, counted: WeakMap<Socket, Counted
   let bytesIn = 0;
   let bytesOut = 0;
   if (socket !== undefined) {
-    const before = counted.get(socket) ?? { read: 0, written: 0 };
-    const now = { read: socket.bytesRead, written: socket.bytesWritten ?? before.written };
-    bytesIn = now.read - before.read;
-    bytesOut = now.written - before.written;
-    counted.set(socket, now);
+    // One record per socket, updated in place: this runs once per request.
+    let seen = counted.get(socket);
+    if (seen === undefined) {
+      seen = { read: 0, written: 0 };
+      counted.set(socket, seen);
+    }
+    const read = socket.bytesRead;
+    const written = socket.bytesWritten ?? seen.written;
+    bytesIn = read - seen.read;
+    bytesOut = written - seen.written;
+    seen.read = read;
+    seen.written = written;
   }
   return {
     status_code: status ?? httpErrorStatus(request.errored ?? socket?.errored),

@@ -63,6 +63,7 @@ export class Bus {
   #nextId = 1;
   #closed = false;
   #taps = new Set<(event: HeraldEvent) => void>();
+  #listenersChanged = new Set<() => void>();
 
   constructor(options: BusOptions = {}) {
     this.catalogue = options.catalogue ?? new Catalogue();
@@ -141,6 +142,7 @@ export class Bus {
       subscribedAtMs: this.#now(), expireSeconds: expire,
     };
     this.#index.add(sub, this.catalogue.get(target.event ?? '')?.id);
+    this.#notifyListenersChanged();
     return { action: 'subscribed', subscriber: describeSubscription(sub, this.#now()) };
   }
 
@@ -167,9 +169,23 @@ export class Bus {
   tap(listener: (event: HeraldEvent) => void): () => void {
     this.#taps.add(listener);
     this.#index.setTapped(this.#taps.size > 0);
+    this.#notifyListenersChanged();
     return () => {
       this.#taps.delete(listener);
       this.#index.setTapped(this.#taps.size > 0);
+      this.#notifyListenersChanged();
+    };
+  }
+
+  /**
+   * Calls `listener` whenever the set of subscriptions or taps changes, so a
+   * source can attach its hooks only while `enabled()` says someone listens
+   * (instrument() does). Returns a function that stops the calls.
+   */
+  onListenersChanged(listener: () => void): () => void {
+    this.#listenersChanged.add(listener);
+    return () => {
+      this.#listenersChanged.delete(listener);
     };
   }
 
@@ -190,6 +206,7 @@ export class Bus {
     await this.drain(AbortSignal.timeout(options.deadlineMs ?? 5000));
     for (const sub of this.#index.all()) sub.runner.discard();
     this.#index.clear();
+    this.#notifyListenersChanged();
     this.#abort.abort();
     await this.#pool.closeAll();
   }
@@ -204,6 +221,16 @@ export class Bus {
     const delivered = this.#offer(this.#index.eventSubscribers(def.id), event) + this.#offer(this.#index.filterSubscribers(), event);
     if (this.#taps.size > 0) for (const tap of this.#taps) tap(event);
     return delivered;
+  }
+
+  #notifyListenersChanged(): void {
+    for (const listener of this.#listenersChanged) {
+      try {
+        listener();
+      } catch (error) {
+        this.logger.error({ err: toError(error) }, 'A listeners-changed callback threw.');
+      }
+    }
   }
 
   #offer(subs: readonly Subscription[], event: HeraldEvent): number {
@@ -227,6 +254,7 @@ export class Bus {
 
   async #remove(sub: Subscription, expired: boolean): Promise<void> {
     if (!this.#index.remove(sub)) return;
+    this.#notifyListenersChanged();
     this.logger.debug({ socket: sub.socket, expired }, 'Subscriber removed.');
     await sub.runner.idle(AbortSignal.timeout(this.#delivery.writeTimeoutMs));
     sub.runner.discard();

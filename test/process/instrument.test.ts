@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import diagnosticsChannel from 'node:diagnostics_channel';
 import dns from 'node:dns';
 import { once } from 'node:events';
 import http from 'node:http';
 import net, { type AddressInfo, type Socket } from 'node:net';
 import { test } from 'node:test';
+import { memoryStore } from '../../src/backends/memory/index.js';
 import type { HeraldEvent } from '../../src/events/event.js';
 import { HTTP_CLIENT_ERROR, instrument } from '../../src/process/instrument/index.js';
 import { testBus } from '../helpers/bus.js';
@@ -231,4 +233,37 @@ test('the disposer restores fetch, dns.lookup and the channels', async (t) => {
   await (await fetch(`http://localhost:${server.port}/after`)).text();
   await new Promise((resolve) => setTimeout(resolve, 50));
   assert.equal(store.events.length, 0);
+});
+
+test('hooks are attached only while someone listens: no wrapper, no channel subscriber before, restored after', async (t) => {
+  const bus = testBus(t);
+  const server = await loopback(t);
+  const originalFetch = globalThis.fetch;
+  const originalLookup = dns.lookup;
+  const channels = ['http.client.request.start', 'undici:request:create', 'net.client.socket'].map((name) => diagnosticsChannel.channel(name));
+  const attached = () => ({
+    fetch: globalThis.fetch !== originalFetch,
+    lookup: dns.lookup !== originalLookup,
+    channels: channels.map((channel) => channel.hasSubscribers),
+  });
+  const detachedState = { fetch: false, lookup: false, channels: [false, false, false] };
+  const undo = instrument(bus, { http: true, net: true, dns: true });
+  t.after(undo);
+  assert.deepEqual(attached(), detachedState, 'nobody listens: nothing is hooked');
+
+  const socket = 'memory:instrument-gate';
+  await bus.subscribe(socket, { filter: 'event=http_request_* OR event=dns_request_* OR event=*_connection_*' });
+  assert.deepEqual(attached(), { fetch: true, lookup: true, channels: [true, true, true] }, 'a subscriber attaches every group');
+  await request(server.port, '/listened');
+  const store = memoryStore('instrument-gate');
+  await until('http_request_finished', () => named(store, 'http_request_finished')[0]);
+
+  await bus.unsubscribe(socket);
+  assert.deepEqual(attached(), detachedState, 'the last subscriber gone: everything is unhooked again');
+
+  // An event subscription to one group attaches that group only.
+  await bus.subscribe('memory:instrument-gate-dns', { event: 'dns_request_finished' });
+  assert.deepEqual(attached(), { fetch: false, lookup: true, channels: [false, false, false] });
+  await bus.unsubscribe('memory:instrument-gate-dns');
+  assert.deepEqual(attached(), detachedState);
 });

@@ -1,10 +1,10 @@
 import type { Socket } from 'node:net';
-import type { Bus } from '../../bus/bus.js';
 import {
   client_connection_connected, client_connection_disconnected,
   server_connection_connected, server_connection_disconnected,
 } from '../../events/packs/dovecot.js';
 import { observeSockets, whenConnected, type Endpoints, type SocketSide } from '../hooks/sockets.js';
+import { attachWhileListened, type InstrumentBus } from './attach-while-listened.js';
 
 /** Dovecot's fields: `client_*` is the end that connected, `ip`/`port` the end connected to. */
 function fieldsOf(ends: Endpoints, side: SocketSide) {
@@ -41,9 +41,10 @@ function trackReason(socket: Socket): () => string {
  * `bytes_in`/`bytes_out` are the socket's counters: payload bytes for plain
  * TCP and for TLS clients, wire bytes for the raw socket of a TLS server.
  */
-export function instrumentConnections(bus: Pick<Bus, 'raise' | 'enabled'>): () => void {
+export function instrumentConnections(bus: InstrumentBus): () => void {
   let live = true;
-  const stop = observeSockets((socket, side) => {
+  const events = [client_connection_connected, client_connection_disconnected, server_connection_connected, server_connection_disconnected];
+  const stop = attachWhileListened(bus, events, () => observeSockets((socket, side) => {
     const [connected, disconnected] = side === 'client'
       ? [client_connection_connected, client_connection_disconnected]
       : [server_connection_connected, server_connection_disconnected];
@@ -59,7 +60,7 @@ export function instrumentConnections(bus: Pick<Bus, 'raise' | 'enabled'>): () =
         bus.raise(disconnected, closed);
       });
     });
-  });
+  }));
   return () => {
     live = false;
     stop();

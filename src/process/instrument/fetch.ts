@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { Bus } from '../../bus/bus.js';
 import { http_request_finished, http_request_redirected } from '../../events/packs/dovecot.js';
 import { subscribeAll } from '../threshold-sources/http.js';
+import { attachWhileListened, type InstrumentBus } from './attach-while-listened.js';
 import { httpErrorStatus } from './error-codes.js';
 import { newLogical, normalizeUrl, WaitingRequests, type Logical } from './fetch-requests.js';
 
@@ -147,33 +148,38 @@ class HopTracker {
 }
 
 /** Wraps globalThis.fetch and listens to undici's channels. Returns a disposer. */
-export function instrumentFetch(bus: Raiser): () => void {
+export function instrumentFetch(bus: InstrumentBus): () => void {
   let live = true;
   const waiting = new WaitingRequests();
   const tracker = new HopTracker(bus, waiting, () => live);
-  const unsubscribe = subscribeAll(tracker.handlers());
-  const original = globalThis.fetch;
-  const wrapped: typeof fetch = function fetch(input, init) {
-    const url = live && bus.enabled(http_request_finished) ? inputUrl(input) : undefined;
-    if (url === undefined) return original(input, init);
-    const logical = newLogical(redirectMode(input, init) === 'follow');
-    waiting.expect(url, logical);
-    return original(input, init).then(
-      (response) => {
-        // A fetch answered without any HTTP request (data:, blob:) made no hop to report.
-        if (logical.attempts === 0) waiting.forget(logical);
-        return response;
-      },
-      (error: unknown) => {
-        tracker.finish(logical, httpErrorStatus(error));
-        throw error;
-      },
-    );
-  };
-  globalThis.fetch = wrapped;
+  const dispose = attachWhileListened(bus, [http_request_finished, http_request_redirected], () => {
+    const unsubscribe = subscribeAll(tracker.handlers());
+    const original = globalThis.fetch;
+    const wrapped: typeof fetch = function fetch(input, init) {
+      const url = live && bus.enabled(http_request_finished) ? inputUrl(input) : undefined;
+      if (url === undefined) return original(input, init);
+      const logical = newLogical(redirectMode(input, init) === 'follow');
+      waiting.expect(url, logical);
+      return original(input, init).then(
+        (response) => {
+          // A fetch answered without any HTTP request (data:, blob:) made no hop to report.
+          if (logical.attempts === 0) waiting.forget(logical);
+          return response;
+        },
+        (error: unknown) => {
+          tracker.finish(logical, httpErrorStatus(error));
+          throw error;
+        },
+      );
+    };
+    globalThis.fetch = wrapped;
+    return () => {
+      unsubscribe();
+      if (globalThis.fetch === wrapped) globalThis.fetch = original;
+    };
+  });
   return () => {
     live = false;
-    unsubscribe();
-    if (globalThis.fetch === wrapped) globalThis.fetch = original;
+    dispose();
   };
 }

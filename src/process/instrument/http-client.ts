@@ -1,8 +1,8 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Bus } from '../../bus/bus.js';
 import { http_request_finished } from '../../events/packs/dovecot.js';
 import { subscribeAll } from '../threshold-sources/http.js';
+import { attachWhileListened, type InstrumentBus } from './attach-while-listened.js';
 import { httpErrorStatus } from './error-codes.js';
 
 /** Socket counters already attributed to earlier requests on a keep-alive socket. */
@@ -26,21 +26,21 @@ interface Counted {
  *   written, so the counters cannot be sampled before; instead a keep-alive
  *   socket's traffic is handed to its requests in turn (they never overlap).
  */
-export function instrumentHttpClient(bus: Pick<Bus, 'raise' | 'enabled'>): () => void {
+export function instrumentHttpClient(bus: InstrumentBus): () => void {
   let live = true;
   const counted = new WeakMap<Socket, Counted>();
   // One listener function for every request ('this' is the request): no closure per request.
   function onClose(this: ClientRequest): void {
     if (live) bus.raise(http_request_finished, finishedParams(this, counted));
   }
-  const dispose = subscribeAll({
+  const dispose = attachWhileListened(bus, [http_request_finished], () => subscribeAll({
     'http.client.request.start': (message) => {
       // Nobody listening when the request starts: skip it entirely.
       if (!bus.enabled(http_request_finished)) return;
       // 'close' fires once per request; `on` spares the once-wrapper on this hot path.
       (message as { request: ClientRequest }).request.on('close', onClose);
     },
-  });
+  }));
   return () => {
     live = false;
     dispose();

@@ -1,9 +1,10 @@
-import type { Bus } from '../../bus/bus.js';
+import type { InstrumentBus } from './attach-while-listened.js';
 import { instrumentConnections } from './connections.js';
 import { instrumentDns } from './dns.js';
 import { instrumentFetch } from './fetch.js';
 import { instrumentHttpClient } from './http-client.js';
 
+export type { InstrumentBus } from './attach-while-listened.js';
 export { HTTP_CLIENT_ERROR, dnsErrorCode, httpErrorStatus } from './error-codes.js';
 export { instrumentConnections, instrumentDns, instrumentFetch, instrumentHttpClient };
 
@@ -21,10 +22,12 @@ export interface InstrumentOptions {
  * this Node process does, without application code: diagnostics_channel where
  * Node has one (http client, net sockets, undici), wrappers where it does not
  * (fetch's redirect chain, tls.connect, dns.lookup). docs/core-events.md
- * lists what is and is not covered. Work is skipped for events nobody
- * listens to when the operation starts. Returns a disposer that undoes it all.
+ * lists what is and is not covered. Each group of hooks is attached only while
+ * someone listens to its events (bus.onListenersChanged), and work is skipped
+ * for events nobody listens to when an operation starts. Returns a disposer
+ * that undoes it all.
  */
-export function instrument(bus: Pick<Bus, 'raise' | 'enabled'>, options: InstrumentOptions): () => void {
+export function instrument(bus: InstrumentBus, options: InstrumentOptions): () => void {
   const disposers: Array<() => void> = [];
   if (options.http === true) disposers.push(instrumentHttpClient(bus), instrumentFetch(bus));
   if (options.net === true) disposers.push(instrumentConnections(bus));

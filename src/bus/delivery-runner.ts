@@ -216,7 +216,8 @@ export class DeliveryRunner implements WatchedWriter {
     }
     this.#onSettled?.(write.batch, result.status === 'ok' ? 'delivered' : 'failed');
     if (this.#queue.length === 0) this.#notifyIdle();
-    if (this.#options.lingerMs > 0 && this.#queue.length < this.#flushAt) {
+    // Nobody waits for a drain and the queue is short: let the next batch fill up.
+    if (this.#options.lingerMs > 0 && this.#queue.length < this.#flushAt && this.#idleWaiters.length === 0) {
       this.#lingerTimer = setTimeout(this.#onLinger, this.#options.lingerMs);
     } else if (this.#queue.length > 0) this.#schedule();
   }

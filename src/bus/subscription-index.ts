@@ -1,24 +1,72 @@
+import type { EventDef } from '../events/define.js';
+import { Verdict } from './filter/index.js';
 import { expiresAtMs, type Subscription } from './subscription.js';
 
 const NONE: readonly Subscription[] = Object.freeze([]);
 
+/** Filter subscriptions that may match raises of one definition: matched without a test, or tested per raise. */
+export interface FilterTargets {
+  readonly always: readonly Subscription[];
+  readonly depends: readonly Subscription[];
+}
+
+/**
+ * What the filter subscriptions make of one event definition, decided once
+ * from its name, category and level (filters that read params are decided
+ * per raise). A raise that overrides the level uses `anyLevel`.
+ */
+export interface FilterPlan {
+  /** No raise of the definition, at any level, can match a filter subscription. */
+  readonly cold: boolean;
+  readonly atOwnLevel: FilterTargets;
+  readonly anyLevel: FilterTargets;
+}
+
+const NO_TARGETS: FilterTargets = Object.freeze({ always: NONE, depends: NONE });
+const NO_PLAN: FilterPlan = Object.freeze({ cold: true, atOwnLevel: NO_TARGETS, anyLevel: NO_TARGETS });
+
+function targets(filtered: readonly Subscription[], view: Parameters<NonNullable<Subscription['verdict']>>[0]): FilterTargets {
+  const always: Subscription[] = [];
+  const depends: Subscription[] = [];
+  for (const sub of filtered) {
+    const verdict = sub.verdict?.(view) ?? Verdict.Depends;
+    if (verdict === Verdict.Always) always.push(sub);
+    else if (verdict === Verdict.Depends) depends.push(sub);
+  }
+  return always.length === 0 && depends.length === 0 ? NO_TARGETS : { always, depends };
+}
+
 /**
  * Subscriptions indexed for the raise path: by event id, plus the filter
- * subscriptions that may match anything. `hot(id)` is the whole cost of a raise
- * nobody listens to, so it is one flag check and one typed-array read.
+ * subscriptions, planned per event definition on first use. `hot(def)` is the
+ * whole cost of a raise nobody listens to: a typed-array read, and with filter
+ * subscriptions present one cached plan lookup.
  */
 export class SubscriptionIndex {
   readonly #byKey = new Map<string, Subscription>();
   #byEventId: Array<Subscription[] | undefined> = [];
   #filtered: Subscription[] = [];
   #hotIds = new Uint8Array(256);
-  /** True when a filter subscription or a tap exists: then every event is hot. */
-  #everything = false;
+  /** Filter plans by event id, dropped whenever a subscription changes. */
+  #plans: Array<FilterPlan | undefined> = [];
   #tapped = false;
   nextExpiryMs = Number.POSITIVE_INFINITY;
 
-  hot(id: number): boolean {
-    return this.#everything || this.#hotIds[id] === 1;
+  hot(def: EventDef): boolean {
+    if (this.#hotIds[def.id] === 1 || this.#tapped) return true;
+    return this.#filtered.length > 0 && !this.filterPlan(def).cold;
+  }
+
+  /** How the filter subscriptions treat raises of `def` (cached until subscriptions change). */
+  filterPlan(def: EventDef): FilterPlan {
+    if (this.#filtered.length === 0) return NO_PLAN;
+    const cached = this.#plans[def.id];
+    if (cached !== undefined) return cached;
+    const atOwnLevel = targets(this.#filtered, { name: def.name, category: def.category, level: def.level });
+    const anyLevel = targets(this.#filtered, { name: def.name, category: def.category, level: undefined });
+    const plan: FilterPlan = anyLevel === NO_TARGETS ? NO_PLAN : { cold: false, atOwnLevel, anyLevel };
+    this.#plans[def.id] = plan;
+    return plan;
   }
 
   get(key: string): Subscription | undefined {
@@ -32,11 +80,6 @@ export class SubscriptionIndex {
   /** Event subscribers of `id` (copy-on-write array: safe to iterate while subscriptions change). */
   eventSubscribers(id: number): readonly Subscription[] {
     return this.#byEventId[id] ?? NONE;
-  }
-
-  /** Filter subscribers, which may match any event (copy-on-write array). */
-  filterSubscribers(): readonly Subscription[] {
-    return this.#filtered;
   }
 
   add(sub: Subscription, eventId: number | undefined): void {
@@ -80,7 +123,7 @@ export class SubscriptionIndex {
       if (subs !== undefined && subs.length > 0) hotIds[id] = 1;
     });
     this.#hotIds = hotIds;
-    this.#everything = this.#filtered.length > 0 || this.#tapped;
+    this.#plans = [];
     let next = Number.POSITIVE_INFINITY;
     for (const sub of this.#byKey.values()) next = Math.min(next, expiresAtMs(sub));
     this.nextExpiryMs = next;

@@ -1,5 +1,6 @@
 import type { HeraldEvent } from '../events/event.js';
 import type { DeliveryRunner } from './delivery-runner.js';
+import type { StaticEventView, Verdict } from './filter/index.js';
 
 /** What a subscriber listens to: one event by name, or a filter expression. */
 export type SubscriptionTarget = { readonly event: string; readonly filter?: undefined } | { readonly filter: string; readonly event?: undefined };
@@ -11,6 +12,8 @@ export interface Subscription {
   readonly key: string;
   readonly runner: DeliveryRunner;
   readonly matches: (event: HeraldEvent) => boolean;
+  /** Filter subscriptions: whether the filter matches all, none or some raises of a definition. */
+  readonly verdict?: (view: StaticEventView) => Verdict;
   /** Epoch ms of the last (re)subscribe. */
   subscribedAtMs: number;
   /** Seconds, or null for forever. */

@@ -5,18 +5,8 @@ import { decodeFlatstoreParams, parseFlatstore, splitFlatstoreLine } from '../..
 import { createEvent } from '../../src/events/event.js';
 import { defineEvent } from '../../src/events/define.js';
 import { param } from '../../src/events/params.js';
+import { seededRandom } from '../helpers/random.js';
 
-/** mulberry32: a tiny seeded PRNG, so a failing case can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Characters that stress the escaping: delimiter candidates, escapes, line breaks, quotes, non-ASCII. */
 const ALPHABET = [',', ';', ':', '|', 'a', 'b', 'd', '\\', '\n', '\r', '"', "'", ' ', '\t', 'é', '😀', '中', 'x', '-', ']', '^'];
@@ -54,7 +44,7 @@ const E_FUZZ = defineEvent({
 test('fuzz: random values and delimiters (multi-character, self-overlapping, non-ASCII) survive encode → split', () => {
   const cases = 5000;
   for (let seed = 1; seed <= cases; seed++) {
-    const random = prng(seed);
+    const random = seededRandom(seed);
     const delimiter = randomDelimiter(random);
     const suppressEventName = random() < 0.3;
     const values = { a: randomText(random, 12), b: randomText(random, 12), c: randomText(random, 3), d: randomText(random, 30) };
@@ -74,7 +64,7 @@ test('fuzz: random values and delimiters (multi-character, self-overlapping, non
 });
 
 test('fuzz: the escaped line never contains a raw delimiter inside a value, for any lead character', () => {
-  const random = prng(42);
+  const random = seededRandom(42);
   for (let i = 0; i < 2000; i++) {
     const delimiter = randomDelimiter(random);
     const value = randomText(random, 20) + delimiter + randomText(random, 20);

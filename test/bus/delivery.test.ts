@@ -101,7 +101,7 @@ test('raise delivers typed params, level override, source id and rendered summar
   assert.ok(Math.abs(event.timeUs / 1000 - Date.now()) < 60_000, 'time is µs since the epoch');
 });
 
-test('enabled() is false until someone listens, then true, and a filter subscriber enables everything', async (t) => {
+test('enabled() is false until someone listens, then true, and a level filter enables every event (any raise may override its level)', async (t) => {
   const bus = testBus(t);
   assert.equal(bus.enabled(E_CORE_LOG), false);
   assert.equal(bus.enabled('E_CORE_LOG'), false);

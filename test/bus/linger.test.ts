@@ -77,3 +77,12 @@ test('lingerMs 0 writes on every turn', async (t) => {
   }
   assert.deepEqual(batches, [[0], [1], [2]]);
 });
+
+test('a drain waiting for more than one batch does not wait for a linger between them', { timeout: 20_000 }, async (t) => {
+  const { bus, batches, raise } = await recordingBus(t, { lingerMs: 60_000, maxBatchEvents: 4 });
+  raise(0);
+  await turn();
+  for (let i = 1; i <= 6; i++) raise(i);
+  await bus.drain();
+  assert.deepEqual(batches, [[0], [1, 2, 3, 4], [5, 6]]);
+});

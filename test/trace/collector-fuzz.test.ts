@@ -11,20 +11,11 @@ import { SIP_ERROR_REASONS } from '../../src/trace/sip/index.js';
 import type { TraceStore } from '../../src/trace/store/index.js';
 import { Tracer } from '../../src/trace/tracer.js';
 import { loadFixtures } from './tracer-fixtures.js';
+import { seededInt } from '../helpers/random.js';
 
 const CASES = 100_000;
 const FIXTURES = loadFixtures('hep').map((f) => f.bytes);
 
-function prng(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296 * n) | 0;
-  };
-}
 
 /** One mutated datagram: byte flips, length-field damage, truncation, duplicated spans, or untouched. */
 function mutate(rnd: (n: number) => number): Buffer {
@@ -55,7 +46,7 @@ test(`collector fuzz: ${CASES} mutated HEP datagrams, each counted once with a r
   const ingest = new TraceIngest({ store: memoryStore(), maxQueueRows: CASES * 2, maxBatchRows: 10_000 });
   tracer.addDestination('default', new StoreDestination(ingest, { owned: false }));
   const collector = new HepCollector({ tracer, bus: { raise: () => undefined }, authKey: undefined });
-  const rnd = prng(0x4e5d);
+  const rnd = seededInt(0x4e5d);
   for (let i = 0; i < CASES; i++) collector.datagram(mutate(rnd), 'fuzz');
   await ingest.stop();
   await tracer.close();

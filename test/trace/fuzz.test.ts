@@ -9,6 +9,7 @@ import { decodeHep, HepStreamDecoder, HEP_ERROR_REASONS } from '../../src/trace/
 import type { HepPacket } from '../../src/trace/hep/index.js';
 import { parseSip, getHeader, SIP_ERROR_REASONS } from '../../src/trace/sip/index.js';
 import type { SipMessage } from '../../src/trace/sip/index.js';
+import { seededInt } from '../helpers/random.js';
 
 const SEED = 0x5eed2024;
 const HEP_CASES = 100_000;
@@ -22,18 +23,7 @@ function load(sub: string): Buffer[] {
 const hepFixtures = load('hep');
 const sipFixtures = [...load('rawsip'), ...hepFixtures.map((b) => { const r = decodeHep(b); assert.ok(r.ok); return Buffer.from(r.packet.payload); })];
 
-/** mulberry32: small, seedable, good enough to drive mutations reproducibly. */
-function prng(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n: number): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296 * n) | 0;
-  };
-}
-const rnd = prng(SEED);
+const rnd = seededInt(SEED);
 
 /** Bytes that matter to the parsers: separators for SIP, and length-ish values for HEP. */
 const SPECIAL = [0x0d, 0x0a, 0x3a, 0x20, 0x09, 0x3b, 0x2c, 0x3c, 0x3e, 0x22, 0x3d, 0x00, 0xff, 0x06, 0x05, 0x48, 0x80, 0xc3];

@@ -13,68 +13,116 @@ export interface FilterableEvent {
   readonly params: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * What is known about every raise of one event definition before it happens:
+ * its name and category, and its level unless a raise may override it.
+ */
+export interface StaticEventView {
+  readonly name: string;
+  readonly category: string;
+  /** undefined: the level can differ per raise. */
+  readonly level: FilterLevel | undefined;
+}
+
+/** Whether a filter matches every raise described by a StaticEventView, none, or depends on the raise. */
+export const Verdict = { Never: 0, Always: 1, Depends: 2 } as const;
+export type Verdict = (typeof Verdict)[keyof typeof Verdict];
+
 export interface CompiledFilter {
   readonly source: string;
   match(event: FilterableEvent): boolean;
+  /** Decided once per event definition, so the bus can skip events a filter never matches. */
+  verdict(view: StaticEventView): Verdict;
 }
 
 type Predicate = (event: FilterableEvent) => boolean;
+type Judge = (view: StaticEventView) => Verdict;
+
+interface Compiled {
+  readonly match: Predicate;
+  readonly verdict: Judge;
+}
 
 /** Parses and compiles once; the returned `match` does no parsing or pattern building. */
 export function compileFilter(source: string): CompiledFilter {
-  const predicate = compileNode(parseFilter(source));
-  return Object.freeze({ source, match: predicate });
+  const compiled = compileNode(parseFilter(source));
+  return Object.freeze({ source, match: compiled.match, verdict: compiled.verdict });
 }
 
-function compileNode(node: FilterNode): Predicate {
+function compileNode(node: FilterNode): Compiled {
   switch (node.type) {
     case 'and': return compileAll(node.operands.map(compileNode));
     case 'or': return compileAny(node.operands.map(compileNode));
     case 'not': {
       const operand = compileNode(node.operand);
-      return (event) => !operand(event);
+      return { match: (event) => !operand.match(event), verdict: (view) => negate(operand.verdict(view)) };
     }
     case 'event': return compileEventName(node);
     case 'category': return compileCategory(node);
     case 'level': return compileLevel(node);
-    case 'param': return compileParam(node);
+    case 'param': return { match: compileParam(node), verdict: () => Verdict.Depends };
   }
 }
 
-function compileAll(predicates: readonly Predicate[]): Predicate {
-  if (predicates.length === 2) {
-    const [left, right] = predicates as [Predicate, Predicate];
-    return (event) => left(event) && right(event);
-  }
-  return (event) => predicates.every((predicate) => predicate(event));
+function negate(verdict: Verdict): Verdict {
+  if (verdict === Verdict.Depends) return verdict;
+  return verdict === Verdict.Always ? Verdict.Never : Verdict.Always;
 }
 
-function compileAny(predicates: readonly Predicate[]): Predicate {
+const judged = (yes: boolean): Verdict => (yes ? Verdict.Always : Verdict.Never);
+
+function compileAll(operands: readonly Compiled[]): Compiled {
+  const predicates = operands.map((operand) => operand.match);
+  let match: Predicate;
   if (predicates.length === 2) {
     const [left, right] = predicates as [Predicate, Predicate];
-    return (event) => left(event) || right(event);
-  }
-  return (event) => predicates.some((predicate) => predicate(event));
+    match = (event) => left(event) && right(event);
+  } else match = (event) => predicates.every((predicate) => predicate(event));
+  return { match, verdict: combinedVerdict(operands, Verdict.Never, Verdict.Always) };
+}
+
+function compileAny(operands: readonly Compiled[]): Compiled {
+  const predicates = operands.map((operand) => operand.match);
+  let match: Predicate;
+  if (predicates.length === 2) {
+    const [left, right] = predicates as [Predicate, Predicate];
+    match = (event) => left(event) || right(event);
+  } else match = (event) => predicates.some((predicate) => predicate(event));
+  return { match, verdict: combinedVerdict(operands, Verdict.Always, Verdict.Never) };
+}
+
+/** AND is decided by its first Never, OR by its first Always; otherwise any Depends leaves it open. */
+function combinedVerdict(operands: readonly Compiled[], decisive: Verdict, otherwise: Verdict): Judge {
+  return (view) => {
+    let verdict = otherwise;
+    for (const operand of operands) {
+      const v = operand.verdict(view);
+      if (v === decisive) return v;
+      if (v === Verdict.Depends) verdict = v;
+    }
+    return verdict;
+  };
 }
 
 // The typeof guards cost little and keep untyped callers (JSON, plain JS) from crashing a subscriber.
-function compileEventName(node: EventNameNode): Predicate {
+function compileEventName(node: EventNameNode): Compiled {
   const matches = compileWildcard(node.value.glob, false);
-  return (event) => typeof event.name === 'string' && matches(event.name);
+  return { match: (event) => typeof event.name === 'string' && matches(event.name), verdict: (view) => judged(matches(view.name)) };
 }
 
-function compileCategory(node: CategoryNode): Predicate {
+function compileCategory(node: CategoryNode): Compiled {
   const matches = compileWildcard(node.value.glob, false);
-  return (event) => typeof event.category === 'string' && matches(event.category);
+  return { match: (event) => typeof event.category === 'string' && matches(event.category), verdict: (view) => judged(matches(view.category)) };
 }
 
-function compileLevel(node: LevelNode): Predicate {
+function compileLevel(node: LevelNode): Compiled {
   const wanted = filterLevelRank(node.level) ?? Number.NaN;
   const test = ORDER_TESTS[node.op];
-  return (event) => {
-    const rank = filterLevelRank(event.level);
+  const holds = (level: unknown): boolean => {
+    const rank = filterLevelRank(level);
     return rank !== undefined && test(rank - wanted);
   };
+  return { match: (event) => holds(event.level), verdict: (view) => (view.level === undefined ? Verdict.Depends : judged(holds(view.level))) };
 }
 
 function compileParam(node: ParamNode): Predicate {

@@ -5,8 +5,8 @@
 export type {
   AndNode, CategoryNode, ComparisonOp, EventNameNode, FilterNode, LevelNode, NotNode, OrNode, ParamNode, ValueLiteral,
 } from './ast.js';
-export { compileFilter } from './compile.js';
-export type { CompiledFilter, FilterableEvent } from './compile.js';
+export { compileFilter, Verdict } from './compile.js';
+export type { CompiledFilter, FilterableEvent, StaticEventView } from './compile.js';
 export { FilterSyntaxError } from './errors.js';
 export type { FilterSyntaxErrorDetails } from './errors.js';
 export { formatFilter } from './format.js';

@@ -1,5 +1,5 @@
 import type { EventDef } from '../events/define.js';
-import { Verdict } from './filter/index.js';
+import { Verdict, type StaticEventView } from './filter/index.js';
 import { expiresAtMs, type Subscription } from './subscription.js';
 
 const NONE: readonly Subscription[] = Object.freeze([]);
@@ -25,7 +25,7 @@ export interface FilterPlan {
 const NO_TARGETS: FilterTargets = Object.freeze({ always: NONE, depends: NONE });
 const NO_PLAN: FilterPlan = Object.freeze({ cold: true, atOwnLevel: NO_TARGETS, anyLevel: NO_TARGETS });
 
-function targets(filtered: readonly Subscription[], view: Parameters<NonNullable<Subscription['verdict']>>[0]): FilterTargets {
+function targets(filtered: readonly Subscription[], view: StaticEventView): FilterTargets {
   const always: Subscription[] = [];
   const depends: Subscription[] = [];
   for (const sub of filtered) {

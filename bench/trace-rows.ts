@@ -25,6 +25,11 @@ export function collectRow(datagram: Buffer): TraceRow | undefined {
   })[0];
 }
 
+function startOfTodayUtcMs(): number {
+  const DAY_MS = 86_400_000;
+  return Math.floor(Date.now() / DAY_MS) * DAY_MS;
+}
+
 /**
  * `count` rows shaped like real traffic: the fixture messages, ~9 per call, each
  * call with its own random Call-ID (so the call-id index takes random inserts,
@@ -32,11 +37,6 @@ export function collectRow(datagram: Buffer): TraceRow | undefined {
  * By default they start at today's 00:00 UTC: PostgreSQL stores hold day
  * partitions from today on, and COPY into a day without one fails.
  */
-function startOfTodayUtcMs(): number {
-  const DAY_MS = 86_400_000;
-  return Math.floor(Date.now() / DAY_MS) * DAY_MS;
-}
-
 export function trafficRows(count: number, startUs = startOfTodayUtcMs() * 1000): TraceRow[] {
   const templates = hepFixtures().map(collectRow).filter((row): row is TraceRow => row !== undefined);
   const rows: TraceRow[] = new Array<TraceRow>(count);

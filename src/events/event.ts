@@ -1,10 +1,13 @@
 import type { EventDef } from './define.js';
+import { newEventId } from './event-id.js';
 import type { JsonValue } from './json.js';
 import type { Level } from './level.js';
 import type { ParamValue } from './params.js';
 
 /** A raised event, as the bus hands it to filters and backends. Never mutated after raise. */
 export interface HeraldEvent {
+  /** Unique and time-ordered (UUIDv7, src/events/event-id.ts), so consumers can de-duplicate. */
+  readonly id: string;
   readonly def: EventDef;
   readonly name: string;
   readonly category: string;
@@ -28,6 +31,8 @@ export interface RaiseOptions {
   readonly snapshot?: JsonValue;
   /** Microseconds since the epoch; defaults to now. */
   readonly timeUs?: number;
+  /** The id the event already has, when it is raised again (ingest from another Herald, a broker); defaults to a new one. */
+  readonly id?: string;
 }
 
 const ORIGIN_MS = performance.timeOrigin;
@@ -75,12 +80,15 @@ export function createEvent(
   options: RaiseOptions | undefined,
   defaultSourceId: string,
 ): HeraldEvent {
+  const timeUs = options?.timeUs ?? nowUs();
   return {
+    // A supplied time may lie in the past; the id orders by when the event was raised here.
+    id: options?.id ?? newEventId(options?.timeUs === undefined ? timeUs / 1000 : Date.now()),
     def,
     name: def.name,
     category: def.category,
     level: options?.level ?? def.level,
-    timeUs: options?.timeUs ?? nowUs(),
+    timeUs,
     sourceId: options?.sourceId ?? defaultSourceId,
     params,
     summary: renderSummary(def.summary, params),

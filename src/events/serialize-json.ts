@@ -15,6 +15,8 @@ export type JsonTimeZone = 'local' | 'utc';
 
 /** A parsed record, as readers get it back. */
 export interface EventRecordJson {
+  /** Present when the writer was asked for ids (JsonRecordOptions.id). */
+  readonly id?: string;
   readonly time: string;
   readonly level: string;
   readonly category: string;
@@ -63,10 +65,10 @@ export class IsoTimeFormatter {
     return this.#lastText;
   }
 
-  /** `{"time":"…","level":"` for a JSON record, cached with the time. */
+  /** `"time":"…","level":"` for a JSON record (after its `{`), cached with the time. */
   linePrefix(ms: number): string {
     const text = this.format(ms);
-    if (this.#lastLinePrefix === '') this.#lastLinePrefix = `{"time":"${text}","level":"`;
+    if (this.#lastLinePrefix === '') this.#lastLinePrefix = `"time":"${text}","level":"`;
     return this.#lastLinePrefix;
   }
 
@@ -204,14 +206,25 @@ function causeAndSnapshot(event: HeraldEvent): string {
   return out;
 }
 
+export interface JsonRecordOptions {
+  /**
+   * Write the event id first (`{"id":"…","time":…`). Network and SQL formats
+   * always carry it; the jsonl file only on request, so by default its record
+   * stays exactly OvenMediaEngine's. Default false.
+   */
+  readonly id?: boolean;
+}
+
 /** Serializes events as JSON lines for one time zone. Reuse one per output: it caches per millisecond. */
 export class JsonLineSerializer {
   readonly #time: IsoTimeFormatter;
+  readonly #withId: boolean;
   #lastDef: EventDef | undefined;
   #lastCompiled: CompiledRecord | undefined;
 
-  constructor(tz: JsonTimeZone) {
+  constructor(tz: JsonTimeZone, options: JsonRecordOptions = {}) {
     this.#time = new IsoTimeFormatter(tz);
+    this.#withId = options.id ?? false;
   }
 
   /** The record without the trailing newline. Never throws on well-typed events. */
@@ -232,7 +245,7 @@ export class JsonLineSerializer {
     const c = this.#compiled(event.def);
     c.prepare(event.level, event.sourceId);
     const summary = event.summary ?? '';
-    const start = this.#time.linePrefix(event.timeUs / 1000);
+    const start = (this.#withId ? `{"id":${quoteJson(event.id)},` : '{') + this.#time.linePrefix(event.timeUs / 1000);
     let out: string;
     if (event.cause !== undefined || event.snapshot !== undefined) {
       out = `${start}${c.head}${quoteJson(summary)}${causeAndSnapshot(event)},"params":{`;

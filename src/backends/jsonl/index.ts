@@ -29,7 +29,7 @@ export function createJsonlFactory(options: JsonlFactoryOptions = {}): BackendFa
     create(address, ctx) {
       const o = jsonlOptions(address, defaults);
       const { realPath } = confinePath(address.address, rootsOf(ctx));
-      const serializer = new JsonLineSerializer(o.timezone);
+      const serializer = new JsonLineSerializer(o.timezone, { id: o.event_id });
       return new FileBackend({
         spec: {
           key: realPath,

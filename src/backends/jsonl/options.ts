@@ -12,6 +12,7 @@ export interface JsonlOptions extends CommonFileOptions {
   readonly roll: 'daily' | 'none';
   readonly keep: number;
   readonly compress: boolean;
+  readonly event_id: boolean;
 }
 
 const PARSERS: OptionParsers<JsonlOptions> = {
@@ -19,6 +20,7 @@ const PARSERS: OptionParsers<JsonlOptions> = {
   roll: oneOf('daily', 'none'),
   keep: intParser(0),
   compress: parseBool,
+  event_id: parseBool,
 };
 
 /** @throws HeraldError HERALD_ERR_BAD_SOCKET naming every bad or unknown option. */

@@ -45,6 +45,9 @@ export const JsonlSection = Type.Object({
   }),
   keep: Type.Integer({ minimum: 0, default: 0, description: 'Days of rolled files to keep; 0 keeps all.' }),
   compress: Type.Boolean({ default: false, description: 'gzip rolled files (PATH.YYYYMMDD.gz), off the write path.' }),
+  event_id: Type.Boolean({
+    default: false, description: 'Write each event\'s unique id first in its record (`{"id":"…",…}`); off keeps the OvenMediaEngine record exact.',
+  }),
   flush_interval_ms: flushIntervalMs,
   fsync,
   timezone,

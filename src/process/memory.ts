@@ -1,11 +1,13 @@
 import { getHeapStatistics } from 'node:v8';
 import type { Bus } from '../bus/bus.js';
 import { E_CORE_PKG_THRESHOLD, E_CORE_SHM_THRESHOLD } from '../events/packs/core.js';
+import { oldGenerationLimit } from './heap-limit.js';
 import { readMemoryLimit } from './memory-limit.js';
 import { ThresholdTracker, usagePercent } from './threshold-tracker.js';
 
 export { ThresholdTracker, usagePercent } from './threshold-tracker.js';
 export { readMemoryLimit } from './memory-limit.js';
+export { heapFlags, oldGenerationLimit, type HeapFlags } from './heap-limit.js';
 export type { MemoryLimit, MemoryLimitOptions } from './memory-limit.js';
 
 /** One reading: bytes in use against the bytes available. */
@@ -16,7 +18,7 @@ export interface MemorySample {
 
 export interface MemoryWatchOptions {
   readonly bus: Pick<Bus, 'raise'>;
-  /** E_CORE_PKG_THRESHOLD: V8 heap used against the heap limit, percent; 0 off. */
+  /** E_CORE_PKG_THRESHOLD: V8 heap used against the old-generation limit, percent; 0 off. */
   readonly heapThresholdPercent: number;
   /** E_CORE_SHM_THRESHOLD: RSS against the memory limit, percent; 0 off. */
   readonly rssThresholdPercent: number;
@@ -27,10 +29,13 @@ export interface MemoryWatchOptions {
   readonly readRss?: () => MemorySample;
 }
 
-/** V8 heap in use against the heap limit (`--max-old-space-size` plus young space). */
+/**
+ * V8 heap in use against the old-generation limit (`--max-old-space-size`):
+ * the limit the heap actually runs out at (see `oldGenerationLimit`).
+ */
 export function readHeap(): MemorySample {
   const stats = getHeapStatistics();
-  return { used: stats.used_heap_size, size: stats.heap_size_limit };
+  return { used: stats.used_heap_size, size: oldGenerationLimit(stats.heap_size_limit) };
 }
 
 /** A reader of RSS against the memory limit, which is read once (cgroup or total memory). */

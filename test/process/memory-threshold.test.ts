@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { heapFlags, oldGenerationLimit } from '../../src/process/heap-limit.js';
 import { parseLimit, readMemoryLimit, cgroupPaths } from '../../src/process/memory-limit.js';
 import { rssReader, watchMemory } from '../../src/process/memory.js';
 import { E_CORE_SHM_THRESHOLD } from '../../src/events/packs/core.js';
@@ -41,7 +42,8 @@ test('a heap grown past the threshold in a child process raises E_CORE_PKG_THRES
   assert.ok(first.params.usage >= 40, `crossing up at ${first.params.usage}%`);
   assert.equal(first.params.threshold, 40);
   assert.equal(first.params.pid, done.pid);
-  assert.equal(first.params.size, done.limit, 'size is the V8 heap limit (--max-old-space-size + young space)');
+  assert.equal(first.params.size, done.limit);
+  assert.equal(first.params.size, 64 * 2 ** 20, 'size is the old-generation limit (--max-old-space-size=64), not heap_size_limit');
   assert.equal(first.params.usage, Math.floor((first.params.used * 100) / first.params.size));
   // GC makes usage saw up and down around the threshold; whatever the path, the
   // sequence must follow the rule: no two events in a row below the threshold,
@@ -52,6 +54,19 @@ test('a heap grown past the threshold in a child process raises E_CORE_PKG_THRES
     assert.notEqual(previous, current, `percent ${current} reported twice in a row`);
   }
   assert.ok(last.params.usage < 40, `the drop-below event reports ${last.params.usage}%`);
+});
+
+test('the heap limit is the old generation V8 granted, read from the heap flags', () => {
+  const MIB = 2 ** 20;
+  assert.deepEqual(heapFlags(['--max-old-space-size=64', '--expose-gc'], ''), { maxOldSpaceMiB: 64, maxSemiSpaceMiB: undefined });
+  assert.deepEqual(heapFlags(['--max_old_space_size', '96'], '--max-semi-space-size=8 --max-old-space-size=32'),
+    { maxOldSpaceMiB: 96, maxSemiSpaceMiB: 8 }, 'the command line wins over NODE_OPTIONS');
+  assert.deepEqual(heapFlags(['--max-old-space-size=abc'], ''), { maxOldSpaceMiB: undefined, maxSemiSpaceMiB: undefined });
+  // Node 24 with --max-old-space-size=64: heap_size_limit 256 MiB (64 + 3 × 64 MiB of semi-spaces).
+  assert.equal(oldGenerationLimit(256 * MIB, { maxOldSpaceMiB: 64 }), 64 * MIB);
+  assert.equal(oldGenerationLimit(88 * MIB, { maxSemiSpaceMiB: 8 }), 64 * MIB);
+  assert.equal(oldGenerationLimit(4144 * MIB, {}), 4144 * MIB, 'without flags V8 does not say, so the whole limit');
+  assert.equal(oldGenerationLimit(112 * MIB, { maxOldSpaceMiB: 1e6 }), 112 * MIB, 'never above what V8 reports');
 });
 
 test('E_CORE_SHM_THRESHOLD compares RSS with the memory limit', () => {

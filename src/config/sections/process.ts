@@ -24,7 +24,7 @@ export const ThresholdsSection = Type.Object({
 export const MemorySection = Type.Object({
   heap_threshold_percent: Type.Integer({
     minimum: 0, maximum: 100, default: 0,
-    description: 'E_CORE_PKG_THRESHOLD: V8 heap used against the heap limit, in percent (OpenSIPS event_pkg_threshold). 0 disables.',
+    description: 'E_CORE_PKG_THRESHOLD: V8 heap used against the old-generation limit, in percent (OpenSIPS event_pkg_threshold). 0 disables.',
   }),
   rss_threshold_percent: Type.Integer({
     minimum: 0, maximum: 100, default: 0,

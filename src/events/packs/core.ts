@@ -31,7 +31,7 @@ export const E_CORE_PKG_THRESHOLD = defineEvent({
     usage: param.int('The percentage of private memory in use, between the threshold and 100.'),
     threshold: param.int('The configured threshold, in percent.'),
     used: param.int('Private memory in use, in bytes.'),
-    size: param.int('Total private memory (the V8 heap limit), in bytes.'),
+    size: param.int('Total private memory (the V8 old-generation limit), in bytes.'),
     pid: param.int('The PID of the process that raises the event.'),
   },
   summary: 'heap usage {usage}% (threshold {threshold}%)',

@@ -16,7 +16,9 @@ import tls from 'node:tls';
  * it intact (servers already listening are caught at their first accept).
  * Node 20 publishes `net.client.socket` only from `net.connect()`; `tls.connect()`
  * builds its TLSSocket and calls `socket.connect()` itself, so TLS clients
- * (https, fetch to https://) are caught by wrapping `tls.connect`. On the server
+ * (https, fetch to https://) are caught by wrapping `tls.connect`. Node 22 and 24
+ * publish it from `tls.connect()` too, so the same TLSSocket arrives twice: each
+ * socket is reported once (`reported`), whichever path saw it first. On the server
  * side a TLS server's raw socket is seen before TLS wraps it; it keeps its own
  * `close` event and `server` link, so it is reported with proto tls.
  */
@@ -30,16 +32,17 @@ const LISTEN_CHANNEL = 'tracing:net.server.listen:asyncStart';
 
 /** Servers given our 'connection' listener (kept across install/uninstall; it idles when nobody listens). */
 const watchedServers = new WeakSet<Server>();
-/** Accepted sockets already reported through the 'connection' listener. */
+/** Sockets already reported: a socket can reach us by two paths (see above). */
 const reported = new WeakSet<Socket>();
 
 function emit(socket: Socket, side: SocketSide): void {
+  if (reported.has(socket)) return;
+  reported.add(socket);
   for (const listener of listeners) listener(socket, side);
 }
 
 function onConnection(socket: Socket): void {
   if (listeners.size === 0) return;
-  reported.add(socket);
   emit(socket, 'server');
 }
 
@@ -53,7 +56,7 @@ const onClient = (message: unknown) => emit((message as { socket: Socket }).sock
 const onServer = (message: unknown) => {
   const { socket } = message as { socket: Socket & { server?: Server } };
   watchServer(socket.server);
-  if (!reported.has(socket)) emit(socket, 'server');
+  emit(socket, 'server');
 };
 const onListen = (message: unknown) => watchServer((message as { server?: Server }).server);
 

@@ -1,13 +1,19 @@
 import type { EventDef } from '../events/define.js';
 import { Verdict, type StaticEventView } from './filter/index.js';
+import type { Observer } from './observer.js';
 import { expiresAtMs, type Subscription } from './subscription.js';
 
-const NONE: readonly Subscription[] = Object.freeze([]);
+const NONE: readonly never[] = Object.freeze([]);
 
-/** Filter subscriptions that may match raises of one definition: matched without a test, or tested per raise. */
+/**
+ * Filter subscriptions and observers that may match raises of one definition:
+ * matched without a test (`always`), or tested per raise (`depends`).
+ */
 export interface FilterTargets {
   readonly always: readonly Subscription[];
   readonly depends: readonly Subscription[];
+  readonly observeAlways: readonly Observer[];
+  readonly observeDepends: readonly Observer[];
 }
 
 /**
@@ -22,18 +28,28 @@ export interface FilterPlan {
   readonly anyLevel: FilterTargets;
 }
 
-const NO_TARGETS: FilterTargets = Object.freeze({ always: NONE, depends: NONE });
+/** The targets of a definition nothing can match (compare by identity). */
+export const NO_TARGETS: FilterTargets = Object.freeze({ always: NONE, depends: NONE, observeAlways: NONE, observeDepends: NONE });
 const NO_PLAN: FilterPlan = Object.freeze({ cold: true, atOwnLevel: NO_TARGETS, anyLevel: NO_TARGETS });
 
-function targets(filtered: readonly Subscription[], view: StaticEventView): FilterTargets {
-  const always: Subscription[] = [];
-  const depends: Subscription[] = [];
-  for (const sub of filtered) {
-    const verdict = sub.verdict?.(view) ?? Verdict.Depends;
-    if (verdict === Verdict.Always) always.push(sub);
-    else if (verdict === Verdict.Depends) depends.push(sub);
+function split<T extends { readonly verdict?: (view: StaticEventView) => Verdict }>(
+  filtered: readonly T[], view: StaticEventView,
+): { always: T[]; depends: T[] } {
+  const always: T[] = [];
+  const depends: T[] = [];
+  for (const item of filtered) {
+    const verdict = item.verdict?.(view) ?? Verdict.Depends;
+    if (verdict === Verdict.Always) always.push(item);
+    else if (verdict === Verdict.Depends) depends.push(item);
   }
-  return always.length === 0 && depends.length === 0 ? NO_TARGETS : { always, depends };
+  return { always, depends };
+}
+
+function targets(filtered: readonly Subscription[], observers: readonly Observer[], view: StaticEventView): FilterTargets {
+  const subs = split(filtered, view);
+  const seen = split(observers, view);
+  if (subs.always.length + subs.depends.length + seen.always.length + seen.depends.length === 0) return NO_TARGETS;
+  return { always: subs.always, depends: subs.depends, observeAlways: seen.always, observeDepends: seen.depends };
 }
 
 /**
@@ -46,6 +62,7 @@ export class SubscriptionIndex {
   readonly #byKey = new Map<string, Subscription>();
   #byEventId: Array<Subscription[] | undefined> = [];
   #filtered: Subscription[] = [];
+  #observers: Observer[] = [];
   #hotIds = new Uint8Array(256);
   /** Filter plans by event id, dropped whenever a subscription changes. */
   #plans: Array<FilterPlan | undefined> = [];
@@ -54,16 +71,16 @@ export class SubscriptionIndex {
 
   hot(def: EventDef): boolean {
     if (this.#hotIds[def.id] === 1 || this.#tapped) return true;
-    return this.#filtered.length > 0 && !this.filterPlan(def).cold;
+    return (this.#filtered.length > 0 || this.#observers.length > 0) && !this.filterPlan(def).cold;
   }
 
   /** How the filter subscriptions treat raises of `def` (cached until subscriptions change). */
   filterPlan(def: EventDef): FilterPlan {
-    if (this.#filtered.length === 0) return NO_PLAN;
+    if (this.#filtered.length === 0 && this.#observers.length === 0) return NO_PLAN;
     const cached = this.#plans[def.id];
     if (cached !== undefined) return cached;
-    const atOwnLevel = targets(this.#filtered, { name: def.name, category: def.category, level: def.level });
-    const anyLevel = targets(this.#filtered, { name: def.name, category: def.category, level: undefined });
+    const atOwnLevel = targets(this.#filtered, this.#observers, { name: def.name, category: def.category, level: def.level });
+    const anyLevel = targets(this.#filtered, this.#observers, { name: def.name, category: def.category, level: undefined });
     const plan: FilterPlan = anyLevel === NO_TARGETS ? NO_PLAN : { cold: false, atOwnLevel, anyLevel };
     this.#plans[def.id] = plan;
     return plan;
@@ -97,6 +114,19 @@ export class SubscriptionIndex {
     this.#byEventId = this.#byEventId.map((subs) => subs?.filter((other) => other !== sub));
     this.#rebuild();
     return true;
+  }
+
+  /** Adds an observer. Copy-on-write, as for subscriptions: a raise in progress keeps its arrays. */
+  addObserver(observer: Observer): void {
+    this.#observers = [...this.#observers, observer];
+    this.#plans = [];
+  }
+
+  removeObserver(observer: Observer): boolean {
+    const before = this.#observers.length;
+    this.#observers = this.#observers.filter((other) => other !== observer);
+    this.#plans = [];
+    return this.#observers.length !== before;
   }
 
   clear(): void {

@@ -1,0 +1,96 @@
+import { FieldStats } from './field-stats.js';
+
+/** The value one group is keyed by: a discrete param value, or a quantized bucket index. */
+export type GroupKey = string | number | boolean | bigint;
+
+/**
+ * One node of a metric's group tree: the metric itself (the root) or a sub-metric.
+ * Events are recorded once, in the deepest node they reach (`own`); a node's
+ * totals are its own plus its children's, merged on read. A node under which a
+ * string_list field fanned one event into several children keeps its totals
+ * eagerly instead (`eager`), so that event counts once there, as in Dovecot.
+ */
+export class GroupNode {
+  readonly key: GroupKey | undefined;
+  /** Dovecot's sub-metric name piece: the value, or the bucket name. */
+  readonly label: string;
+  /** Index of the metric's group_by the children are keyed by (= depth). */
+  readonly level: number;
+  own: FieldStats[] | undefined;
+  children: Map<GroupKey, GroupNode> | undefined;
+  eager = false;
+  /** The sweep window the node last saw an event in. */
+  touched: number;
+
+  constructor(key: GroupKey | undefined, label: string, level: number, window: number) {
+    this.key = key;
+    this.label = label;
+    this.level = level;
+    this.touched = window;
+  }
+
+  /** Records one event's values (index-aligned with the metric's fields; NaN: missing). */
+  record(values: Float64Array, fieldCount: number): void {
+    let own = this.own;
+    if (own === undefined) {
+      own = [];
+      for (let i = 0; i < fieldCount; i++) own.push(new FieldStats());
+      this.own = own;
+    }
+    for (let i = 0; i < fieldCount; i++) {
+      const value = values[i];
+      if (value === value) own[i].add(value);
+    }
+  }
+
+  /** Switches to eager totals: what the children hold so far moves into `own`'s roll-up. */
+  becomeEager(fieldCount: number): void {
+    if (this.eager) return;
+    const totals = this.totals(fieldCount);
+    this.own = totals;
+    this.eager = true;
+  }
+
+  /** Own plus (unless eager) every descendant's numbers, as fresh FieldStats. */
+  totals(fieldCount: number): FieldStats[] {
+    const out: FieldStats[] = [];
+    for (let i = 0; i < fieldCount; i++) out.push(new FieldStats());
+    this.#addInto(out);
+    return out;
+  }
+
+  #addInto(out: FieldStats[]): void {
+    if (this.own !== undefined) for (let i = 0; i < out.length; i++) out[i].merge(this.own[i]);
+    if (this.eager || this.children === undefined) return;
+    for (const child of this.children.values()) child.#addInto(out);
+  }
+
+  /** Removes children idle since before `window`, folding their totals into this node. Returns how many nodes went. */
+  sweep(window: number, fieldCount: number): number {
+    if (this.children === undefined) return 0;
+    let freed = 0;
+    for (const [key, child] of this.children) {
+      if (child.touched < window) {
+        if (!this.eager) this.#fold(child.totals(fieldCount), fieldCount);
+        freed += child.size();
+        this.children.delete(key);
+      } else freed += child.sweep(window, fieldCount);
+    }
+    return freed;
+  }
+
+  /** This node and all its descendants. */
+  size(): number {
+    let n = 1;
+    if (this.children !== undefined) for (const child of this.children.values()) n += child.size();
+    return n;
+  }
+
+  #fold(totals: FieldStats[], fieldCount: number): void {
+    if (this.own === undefined) {
+      this.own = totals;
+      return;
+    }
+    for (let i = 0; i < fieldCount; i++) this.own[i].merge(totals[i]);
+  }
+}

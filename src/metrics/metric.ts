@@ -1,0 +1,167 @@
+import type { HeraldEvent } from '../events/event.js';
+import type { CompiledDefinition, MetricDefinition } from './definition.js';
+import type { FieldStats } from './field-stats.js';
+import { bucketOf, type GroupBy } from './group-by.js';
+import { GroupNode, type GroupKey } from './group-tree.js';
+
+/** A group with its totals, as dumps and the exposition read it. */
+export interface GroupView {
+  /** Dovecot's sub-metric name: `imap_command`, `imap_command_SELECT`, `imap_command_SELECT_duration_11_100`. */
+  readonly name: string;
+  /** The group_by values above and at this node: field → label value (a bucket name for quantized levels). */
+  readonly labels: readonly (readonly [field: string, value: string])[];
+  /** The quantized bucket index of this node's own level, when that level is quantized. */
+  readonly bucket: number | undefined;
+  /** Index-aligned with `Metric.fields`. */
+  readonly stats: readonly FieldStats[];
+  readonly children: readonly GroupView[];
+}
+
+function labelOf(group: GroupBy, key: GroupKey): string {
+  return group.kind === 'quantized' ? group.labels[key as number] : String(key);
+}
+
+/**
+ * One user-defined metric: Dovecot's count/sum/min/max/quantiles per field, per
+ * group_by value, with a cardinality limit and idle expiry. `onEvent` runs inside
+ * raise(): it walks the group tree with the precompiled group_by list, touches one
+ * node's stats, and allocates only when a group is new.
+ */
+export class Metric {
+  readonly definition: MetricDefinition;
+  readonly fields: readonly string[];
+  readonly groupBy: readonly GroupBy[];
+  /** Events a full group tree could not give a group of their own (counted in the parent instead). */
+  overflowed = 0;
+  #root: GroupNode;
+  #nodes = 1;
+  #window = 0;
+  #windowStartMs: number;
+  readonly #values: Float64Array;
+
+  constructor(compiled: CompiledDefinition, nowMs: number) {
+    this.definition = compiled.definition;
+    this.fields = compiled.fields;
+    this.groupBy = compiled.groupBy;
+    this.#values = new Float64Array(this.fields.length);
+    this.#root = new GroupNode(undefined, this.definition.name, 0, 0);
+    this.#windowStartMs = nowMs;
+  }
+
+  get name(): string {
+    return this.definition.name;
+  }
+
+  /** Groups alive, the metric itself included. */
+  get groups(): number {
+    return this.#nodes;
+  }
+
+  readonly onEvent = (event: HeraldEvent): void => {
+    const params = event.params;
+    const values = this.#values;
+    const fields = this.fields;
+    const duration = params.duration;
+    values[0] = typeof duration === 'number' ? duration : 0;
+    for (let i = 1; i < fields.length; i++) values[i] = numeric(params[fields[i]]);
+    this.#descend(this.#root, params);
+  };
+
+  /** Dovecot's dump after this: the metric with every sub-metric, totals rolled up. `reset` starts afresh atomically. */
+  view(reset = false): GroupView {
+    const root = this.#root;
+    if (reset) {
+      this.#root = new GroupNode(undefined, this.definition.name, 0, this.#window);
+      this.#nodes = 1;
+      this.overflowed = 0;
+    }
+    return this.#view(root, this.definition.name, []);
+  }
+
+  /** Frees groups idle for `idle_expire_ms` (to twice that); call it often, it does work once per window. */
+  sweep(nowMs: number): void {
+    const idle = this.definition.idle_expire_ms;
+    if (idle === 0 || nowMs - this.#windowStartMs < idle) return;
+    this.#nodes -= this.#root.sweep(this.#window, this.fields.length);
+    this.#window++;
+    this.#windowStartMs = nowMs;
+  }
+
+  #descend(start: GroupNode, params: Readonly<Record<string, unknown>>): void {
+    const groupBy = this.groupBy;
+    let node = start;
+    node.touched = this.#window;
+    for (let level = node.level; level < groupBy.length; level++) {
+      const group = groupBy[level];
+      const raw = params[group.field];
+      if (Array.isArray(raw)) {
+        this.#fanOut(node, group, raw, params);
+        return;
+      }
+      const key = keyOf(group, raw);
+      if (key === undefined) break;
+      const next = node.children?.get(key) ?? this.#create(node, group, key);
+      if (next === undefined) {
+        this.overflowed++;
+        break;
+      }
+      if (node.eager) node.record(this.#values, this.fields.length);
+      node = next;
+      node.touched = this.#window;
+    }
+    node.record(this.#values, this.fields.length);
+  }
+
+  /** A string_list field: the event goes under each distinct member, and counts once in `node` (Dovecot's semantics). */
+  #fanOut(node: GroupNode, group: GroupBy, members: readonly unknown[], params: Readonly<Record<string, unknown>>): void {
+    node.becomeEager(this.fields.length);
+    node.record(this.#values, this.fields.length);
+    for (const member of new Set(members)) {
+      const key = keyOf(group, member);
+      if (key === undefined) continue;
+      const next = node.children?.get(key) ?? this.#create(node, group, key);
+      if (next === undefined) this.overflowed++;
+      else this.#descend(next, params);
+    }
+  }
+
+  #create(parent: GroupNode, group: GroupBy, key: GroupKey): GroupNode | undefined {
+    if (this.#nodes >= this.definition.max_groups) return undefined;
+    const child = new GroupNode(key, labelOf(group, key), parent.level + 1, this.#window);
+    parent.children ??= new Map();
+    parent.children.set(key, child);
+    this.#nodes++;
+    return child;
+  }
+
+  #view(node: GroupNode, name: string, labels: readonly (readonly [string, string])[]): GroupView {
+    const children: GroupView[] = [];
+    if (node.children !== undefined) {
+      const group = this.groupBy[node.level];
+      for (const child of node.children.values()) {
+        children.push(this.#view(child, `${name}_${child.label}`, [...labels, [group.field, child.label]]));
+      }
+    }
+    const parentGroup = node.level > 0 ? this.groupBy[node.level - 1] : undefined;
+    const bucket = parentGroup?.kind === 'quantized' ? (node.key as number) : undefined;
+    return { name, labels, bucket, stats: node.totals(this.fields.length), children };
+  }
+}
+
+/** A numeric param as a number; NaN (not recorded) for anything else. */
+function numeric(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number(value);
+  return Number.NaN;
+}
+
+/** The group key of a param value, or undefined when this level cannot group it (Dovecot skips the level). */
+function keyOf(group: GroupBy, value: unknown): GroupKey | undefined {
+  if (group.kind === 'quantized') {
+    const number = numeric(value);
+    return number === number ? bucketOf(group, number) : undefined;
+  }
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return value;
+  return undefined;
+}

@@ -6,7 +6,7 @@ import type { TraceRow } from '../src/trace/store/index.js';
 
 /*
  * The anchors the trace bench compares Herald with: what a developer writes
- * first. Same table, same four indexes, same rows.
+ * first. Same table, same indexes, same rows.
  */
 
 /** Naive better-sqlite3: WAL, one prepared single-row INSERT, 1,000-row transactions. Returns rows/s. */

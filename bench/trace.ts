@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { reachable } from '../test/helpers/services.js';
 import { TraceIngest } from '../src/trace/ingest.js';
-import { openTraceStore, type TraceRow, type TraceStore } from '../src/trace/store/index.js';
+import { INDEXES, openTraceStore, type TraceRow, type TraceStore } from '../src/trace/store/index.js';
 import { SqliteTraceStore } from '../src/trace/store/sqlite-store.js';
 import { round } from './measure.js';
 import type { BenchOptions, BenchReport, BenchResult } from './report.js';
@@ -15,7 +15,7 @@ import { collectRow, hepFixtures, trafficRows } from './trace-rows.js';
  * npm run bench -- trace
  *   codec     HEP decode (beside hep-js), HEP encode, TCP framing, SIP parse   (bench/trace-codec.ts)
  *   collector decode + parse + row per packet: the main thread's share of ingest
- *   sqlite    Herald's ingest beside naive better-sqlite3 (1,000-row transactions, WAL), four indexes
+ *   sqlite    Herald's ingest beside naive better-sqlite3 (1,000-row transactions, WAL), the search indexes
  *   search    call-id lookup in a 1,000,000-row SQLite store
  *   postgres  Herald's unnest() batches beside COPY and beside naive single-row INSERTs
  * HERALD_BENCH_ROWS sets the ingest size (default 300,000).
@@ -55,7 +55,7 @@ async function sqliteResults(dir: string, notes: string[]): Promise<BenchResult[
   const naive = naiveSqlite(join(dir, 'naive.db'), rows);
   const herald = await heraldIngest(new SqliteTraceStore({ path: join(dir, 'herald.db'), table: 'sip_trace', mode: 'write' }), rows);
   const anchor = 'naive better-sqlite3 (1,000-row tx, WAL)';
-  notes.push(`SQLite: ${INGEST_ROWS.toLocaleString('en-US')} rows, four indexes, random Call-IDs; timed until the store is closed (final checkpoint included).`);
+  notes.push(`SQLite: ${INGEST_ROWS.toLocaleString('en-US')} rows, ${INDEXES.length} indexes, random Call-IDs; timed until the store is closed (final checkpoint included).`);
   return [
     { name: 'sqlite ingest, Herald (TraceIngest, 10,000-row batches)', value: Math.round(herald), unit: 'rows/s', anchor, ratio: round(herald / naive) },
     { name: anchor, value: Math.round(naive), unit: 'rows/s' },
@@ -99,7 +99,7 @@ async function postgresResults(notes: string[]): Promise<BenchResult[]> {
     const herald = await heraldIngest(stores[0], rows);
     const copy = await copyPostgres(PG_URL, tables[1], rows);
     const naive = await naivePostgres(PG_URL, tables[2], rows.slice(0, 50_000));
-    notes.push(`PostgreSQL: ${rows.length.toLocaleString('en-US')} rows into day-partitioned tables with the four indexes (naive: the first 50,000).`);
+    notes.push(`PostgreSQL: ${rows.length.toLocaleString('en-US')} rows into day-partitioned tables with the ${INDEXES.length} indexes (naive: the first 50,000).`);
     return [
       { name: 'postgres ingest, Herald (unnest() batches of 10,000)', value: Math.round(herald), unit: 'rows/s', anchor: 'COPY FROM STDIN', ratio: round(herald / copy) },
       { name: 'COPY FROM STDIN (10,000-row batches)', value: Math.round(copy), unit: 'rows/s' },

@@ -5,7 +5,10 @@ import type { TraceQuery, TraceRecord, TraceStore } from './store/types.js';
 /** Search criteria as people type them (CLI flags, MI params): times may be relative. */
 export interface SearchInput {
   readonly callid?: string;
+  /** Traced user, or the From, To or Request-URI user. */
   readonly user?: string;
+  readonly fromUser?: string;
+  readonly toUser?: string;
   readonly ip?: string;
   readonly method?: string;
   readonly status?: string;
@@ -43,6 +46,8 @@ export function toTraceQuery(input: SearchInput, nowMs = Date.now()): TraceQuery
   return {
     callid: nonEmpty(input.callid),
     user: nonEmpty(input.user),
+    fromUser: nonEmpty(input.fromUser),
+    toUser: nonEmpty(input.toUser),
     ip: nonEmpty(input.ip),
     method: nonEmpty(input.method),
     status: nonEmpty(input.status),
@@ -64,6 +69,9 @@ export interface SearchHit {
   readonly proto: string;
   readonly direction: string;
   readonly tracedUser: string;
+  readonly fromUser: string;
+  readonly toUser: string;
+  readonly ruriUser: string;
   readonly captureId: number;
 }
 
@@ -79,6 +87,9 @@ export function toHit(record: TraceRecord): SearchHit {
     proto: record.fromProto,
     direction: record.direction,
     tracedUser: record.tracedUser,
+    fromUser: record.fromUser,
+    toUser: record.toUser,
+    ruriUser: record.ruriUser,
     captureId: record.captureId,
   };
 }

@@ -90,7 +90,9 @@ function traceSearch({ store }: TraceCommandDeps): MiCommand {
     description: 'Searches the trace store, newest first. Every given criterion must match. Times: ISO 8601, Unix seconds, or an age such as 15m, 2h, 7d.',
     params: [
       { name: 'callid', type: 'string', description: 'Exact Call-ID.' },
-      { name: 'user', type: 'string', description: 'Exact traced_user.' },
+      { name: 'user', type: 'string', description: 'Exact user: traced_user, from_user, to_user or ruri_user.' },
+      { name: 'from_user', type: 'string', description: 'Exact From user.' },
+      { name: 'to_user', type: 'string', description: 'Exact To user.' },
       { name: 'ip', type: 'string', description: 'Source or destination IP.' },
       { name: 'method', type: 'string', description: 'SIP method (replies carry their CSeq method).' },
       { name: 'status', type: 'string', description: 'Reply code (486) or class (4xx).' },
@@ -100,9 +102,9 @@ function traceSearch({ store }: TraceCommandDeps): MiCommand {
     ],
     example: {
       params: { status: '4xx', since: '1h' },
-      result: [{ id: 812, time: '2026-11-22T05:21:46.359217Z', callid: '1-19411@127.0.0.1', method: 'INVITE', status: '486', from: '127.0.0.1:5070', to: '127.0.0.1:5060', proto: 'udp', direction: '', tracedUser: '', captureId: 2001 }],
+      result: [{ id: 812, time: '2026-11-22T05:21:46.359217Z', callid: '1-19411@127.0.0.1', method: 'INVITE', status: '486', from: '127.0.0.1:5070', to: '127.0.0.1:5060', proto: 'udp', direction: '', tracedUser: '', fromUser: 'alice', toUser: 'bob', ruriUser: 'bob', captureId: 2001 }],
     },
-    handler: (params) => searchTraces(store, params),
+    handler: ({ from_user: fromUser, to_user: toUser, ...rest }) => searchTraces(store, { ...rest, fromUser, toUser }),
   });
 }
 

@@ -65,7 +65,7 @@ test('herald trace search filters the store directly; bad input is a usage error
   assert.equal((await search('--since', '1h')).length, 0, 'the fixtures were captured before the last hour');
 
   const table = await herald('trace', 'search', '--callid', CALL, '--config', d.configPath);
-  assert.match(table.stdout.split('\n')[0], /^TIME +CALL-ID +METHOD +STATUS +FROM +TO +USER$/);
+  assert.match(table.stdout.split('\n')[0], /^TIME +CALL-ID +METHOD +STATUS +FROM +TO +FROM-USER +TO-USER +TRACED$/);
   assert.equal((await herald('trace', 'search', '--status', '2', '--config', d.configPath)).code, 2);
   assert.equal((await herald('trace', 'search', '--since', 'yesterday-ish', '--config', d.configPath)).code, 2);
   const unknown = await herald('trace', 'show', 'no-such-call', '--config', d.configPath);

@@ -51,6 +51,9 @@ export function makeRow(overrides: Partial<TraceRow> = {}): TraceRow {
     direction: 'in',
     captureId: 2001,
     node: '',
+    fromUser: 'alice',
+    toUser: 'bob',
+    ruriUser: 'bob',
     ...overrides,
   };
 }
@@ -61,6 +64,8 @@ export interface Backend {
   available(t: TestContext, dir: string): Promise<string | undefined>;
   /** Runs raw SQL against the backend (setup of old tables, cleanup). */
   exec(url: string, sql: string): Promise<void>;
+  /** Runs one raw SELECT and gives its rows (column names as written in the SQL). */
+  rows(url: string, sql: string): Promise<Array<Record<string, unknown>>>;
   /** Drops a trace table and its version row. */
   drop(url: string, table: string): Promise<void>;
 }
@@ -88,6 +93,7 @@ export const POSTGRES: Backend = {
   name: 'postgres',
   available: async (t) => ((await requireService(t, 'PostgreSQL', '127.0.0.1', 5432)) ? PG_URL : undefined),
   exec: async (_url, sql) => void (await pgExec(sql)),
+  rows: async (_url, sql) => (await pgExec(sql)) as Array<Record<string, unknown>>,
   drop: async (_url, table) => {
     await pgExec(`DROP TABLE IF EXISTS "${table}" CASCADE`);
     await pgExec(`DELETE FROM herald_schema WHERE table_name = '${table}'`).catch(() => undefined);
@@ -98,6 +104,7 @@ export const MYSQL: Backend = {
   name: 'mysql',
   available: async (t) => ((await requireService(t, 'MariaDB', '127.0.0.1', 3306)) ? MYSQL_URL : undefined),
   exec: async (_url, sql) => void (await mysqlExec(sql)),
+  rows: async (_url, sql) => (await mysqlExec(sql)) as Array<Record<string, unknown>>,
   drop: async (_url, table) => {
     await mysqlExec(`DROP TABLE IF EXISTS \`${table}\``);
     await mysqlExec(`DELETE FROM herald_schema WHERE table_name = '${table}'`).catch(() => undefined);
@@ -115,6 +122,14 @@ export const SQLITE: Backend = {
     const db = new Database(sqlitePath(url));
     try {
       db.exec(sql);
+    } finally {
+      db.close();
+    }
+  },
+  rows: async (url, sql) => {
+    const db = new Database(sqlitePath(url), { readonly: true });
+    try {
+      return db.prepare(sql).all() as Array<Record<string, unknown>>;
     } finally {
       db.close();
     }

@@ -3,7 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
+import { parseSip } from '../../src/trace/sip/index.js';
 import { openTraceStore, type TraceStore } from '../../src/trace/store/index.js';
+import { rowsFromSip } from '../../src/trace/store/rows.js';
 import { BACKENDS, HOSTILE, makeRow, uniqueTable, type Backend } from './store-suite.js';
 
 /** Opens a fresh store on a unique table; everything is dropped after the test. */
@@ -78,6 +80,55 @@ for (const backend of BACKENDS) {
       assert.deepEqual(await ids({ limit: 1 }), ['c3/200']);
       await assert.rejects(opened.store.search({ status: '4' }), { code: 'HERALD_ERR_INVALID_PARAMS' });
       await assert.rejects(opened.store.search({ limit: 0 }), { code: 'HERALD_ERR_INVALID_PARAMS' });
+    });
+
+    // Issue 12, point 11: values over 255 characters were cut in the column but
+    // not in the search, so `trace search --callid` and `trace show` found nothing.
+    test('long Call-IDs and users are found by the value that stored them', async (t) => {
+      const opened = await freshStore(t, backend);
+      if (opened === undefined) return;
+      // A four-byte character straddles the cut: it is kept whole or not at all.
+      const callid = `${'c'.repeat(254)}𝄞${'x'.repeat(100)}@host`;
+      const user = `${'u'.repeat(300)}`;
+      const sip = `INVITE sip:${user}@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK1\r\nFrom: <sip:${user}@example.com>;tag=f1\r\n`
+        + `To: <sip:${user}@example.com>\r\nCall-ID: ${callid}\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n`;
+      const parsed = parseSip(Buffer.from(sip));
+      assert.ok(parsed.ok);
+      const rows = rowsFromSip(parsed.message, sip, {
+        timeUs: Date.UTC(2026, 10, 22, 5) * 1000, direction: '', fromProto: 'udp', fromIp: '10.0.0.1', fromPort: 5060,
+        toProto: 'udp', toIp: '10.0.0.2', toPort: 5060, captureId: 1, node: '', users: [user], attrs: null,
+      });
+      assert.deepEqual(await opened.store.insertBatch(rows), { status: 'ok' });
+      const [stored] = await opened.store.byCallId(callid);
+      assert.ok(stored !== undefined, 'trace show finds the call by its full Call-ID');
+      assert.equal([...stored.callid].length, 255);
+      assert.ok(callid.startsWith(stored.callid) && !stored.callid.endsWith('\ud834'), 'cut on a character boundary');
+      assert.equal(stored.msg, sip, 'the message keeps the whole value');
+      const found = async (query: Parameters<TraceStore['search']>[0]) => (await opened.store.search(query)).length;
+      assert.equal(await found({ callid }), 1, 'search --callid');
+      assert.equal(await found({ user }), 1, 'search --user');
+      assert.equal(await found({ fromUser: user }), 1, 'search --from-user');
+      assert.equal(await found({ toUser: user }), 1, 'search --to-user');
+    });
+
+    // Issue 12, point 18: `--user` only compared traced_user, which collectors never fill.
+    test('--user matches the traced, From, To and Request-URI users; --from-user and --to-user one each', async (t) => {
+      const opened = await freshStore(t, backend);
+      if (opened === undefined) return;
+      await opened.store.insertBatch([
+        makeRow({ callid: 'traced', tracedUser: 'carol', fromUser: 'x', toUser: 'y', ruriUser: 'y' }),
+        makeRow({ callid: 'from', fromUser: 'carol', toUser: 'dave', ruriUser: 'dave' }),
+        makeRow({ callid: 'to', fromUser: 'dave', toUser: 'carol', ruriUser: 'dave' }),
+        makeRow({ callid: 'ruri', fromUser: 'dave', toUser: 'dave', ruriUser: 'carol' }),
+        makeRow({ callid: 'none', fromUser: 'dave', toUser: 'dave', ruriUser: 'dave' }),
+      ]);
+      const callids = async (query: Parameters<TraceStore['search']>[0]) => (await opened.store.search(query)).map((r) => r.callid).sort();
+      assert.deepEqual(await callids({ user: 'carol' }), ['from', 'ruri', 'to', 'traced']);
+      assert.deepEqual(await callids({ fromUser: 'carol' }), ['from']);
+      assert.deepEqual(await callids({ toUser: 'carol' }), ['to']);
+      assert.deepEqual(await callids({ fromUser: 'dave', toUser: 'carol' }), ['to']);
+      const [row] = await opened.store.byCallId('ruri');
+      assert.deepEqual([row.fromUser, row.toUser, row.ruriUser], ['dave', 'dave', 'carol']);
     });
 
     test('opening again keeps the rows and the schema', async (t) => {

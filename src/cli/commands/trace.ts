@@ -68,8 +68,8 @@ function printHits(hits: readonly SearchHit[]): void {
     process.stdout.write('No messages match.\n');
     return;
   }
-  const rows = hits.map((h) => [h.time, h.callid, h.method, h.status, h.from, h.to, h.tracedUser]);
-  process.stdout.write(`${formatTable(['TIME', 'CALL-ID', 'METHOD', 'STATUS', 'FROM', 'TO', 'USER'], rows)}\n`);
+  const rows = hits.map((h) => [h.time, h.callid, h.method, h.status, h.from, h.to, h.fromUser, h.toUser, h.tracedUser]);
+  process.stdout.write(`${formatTable(['TIME', 'CALL-ID', 'METHOD', 'STATUS', 'FROM', 'TO', 'FROM-USER', 'TO-USER', 'TRACED'], rows)}\n`);
 }
 
 function registerSearch(trace: Command): void {
@@ -77,7 +77,9 @@ function registerSearch(trace: Command): void {
     .command('search')
     .description('Search stored SIP messages, newest first. Every given criterion must match.')
     .option('--callid <id>', 'exact Call-ID')
-    .option('--user <user>', 'exact traced user')
+    .option('--user <user>', 'exact user: traced, From, To or Request-URI')
+    .option('--from-user <user>', 'exact From user')
+    .option('--to-user <user>', 'exact To user')
     .option('--ip <ip>', 'source or destination IP')
     .option('--method <method>', 'SIP method (replies carry their CSeq method)')
     .option('--status <code>', 'reply code (486) or class (4xx)')

@@ -3,8 +3,11 @@ import type { TraceRow } from './types.js';
 
 /**
  * The `sip_trace` columns: a superset of Kamailio's version 4 table
- * (time_us, traced_user, totag) and OpenSIPS's version 5 table (trace_attrs,
- * from_/to_ proto, ip and port), plus HEP's capture_id and node.
+ * (time_us, traced_user, totag, fromip/toip) and OpenSIPS's version 5 table
+ * (trace_attrs, from_/to_ proto, ip and port), so both projects' documented
+ * queries run unchanged on a fresh table; plus HEP's capture_id and node, and
+ * the From, To and Request-URI users collected traffic is searched by (as
+ * Homer stores them).
  *
  * Types follow the two projects' own create scripts so their tools keep
  * reading the table; where they differ the wider one wins (Kamailio's 255-char
@@ -16,7 +19,7 @@ export interface ColumnSpec {
   readonly sqlite: string;
   readonly postgres: string;
   readonly mysql: string;
-  /** Longest value in characters; longer values are cut at ingest (the full text stays in msg). */
+  /** Longest value in characters; longer values are cut on insert and in searches alike (see fitColumn; the full text stays in msg). */
   readonly maxChars?: number;
 }
 
@@ -50,7 +53,8 @@ export const DATA_COLUMNS: readonly ColumnSpec[] = [
   // msg has no DEFAULT in MySQL (TEXT columns may not); a migration adds it as nullable there.
   { name: 'msg', sqlite: "TEXT NOT NULL DEFAULT ''", postgres: "TEXT NOT NULL DEFAULT ''", mysql: 'MEDIUMTEXT NOT NULL' },
   text('method', 50),
-  text('status', 255),
+  // Nullable, as in OpenSIPS's table (its tracer may write NULL for requests); Kamailio's default '' kept.
+  { name: 'status', sqlite: "VARCHAR(255) DEFAULT ''", postgres: "VARCHAR(255) DEFAULT ''", mysql: "VARCHAR(255) DEFAULT ''", maxChars: 255 },
   text('from_proto', 5),
   text('from_ip', 64),
   int('from_port'),
@@ -63,28 +67,40 @@ export const DATA_COLUMNS: readonly ColumnSpec[] = [
   // HEPv3 capture ids are unsigned 32-bit: PostgreSQL's INTEGER would overflow.
   int('capture_id', 'INT UNSIGNED', 'BIGINT'),
   text('node', 128),
+  // Added in schema version 2 (issue 12, points 18 and 19).
+  text('from_user', 128),
+  text('to_user', 128),
+  text('ruri_user', 128),
+  // Kamailio's `proto:ip:port` forms, derived from the from_/to_ columns.
+  text('fromip', 64),
+  text('toip', 64),
 ];
 
 export const DATA_COLUMN_NAMES: readonly string[] = DATA_COLUMNS.map((c) => c.name);
 
 /**
  * Columns of older tables Herald keeps filling when a migrated table has them,
- * so tools written for those tables keep working: Kamailio's and OpenSER's
- * `fromip`/`toip` (`proto:ip:port`) and OpenSER's `date`.
+ * so tools written for those tables keep working: OpenSER's `date`.
  */
 export const LEGACY_COLUMNS: Readonly<Record<string, (row: TraceRow, stamp: string) => string>> = {
-  fromip: (row) => `${row.fromProto}:${row.fromIp}:${row.fromPort}`,
-  toip: (row) => `${row.toProto}:${row.toIp}:${row.toPort}`,
   date: (_row, stamp) => stamp,
 };
 
-/** The four indexes search relies on: name suffix and columns. */
+/**
+ * The indexes search relies on: name suffix and columns. Every column a search
+ * criterion compares has one (an `--ip` or `--user` search ORs several columns,
+ * which each database answers by combining single-column indexes).
+ */
 export const INDEXES: ReadonlyArray<{ readonly suffix: string; readonly columns: readonly string[] }> = [
   { suffix: 'callid_idx', columns: ['callid'] },
   { suffix: 'traced_user_idx', columns: ['traced_user'] },
   // time_us too, so "newest first" (time_stamp, time_us, id) is read straight off the index.
   { suffix: 'time_stamp_idx', columns: ['time_stamp', 'time_us'] },
   { suffix: 'ip_idx', columns: ['from_ip', 'to_ip'] },
+  { suffix: 'to_ip_idx', columns: ['to_ip'] },
+  { suffix: 'from_user_idx', columns: ['from_user'] },
+  { suffix: 'to_user_idx', columns: ['to_user'] },
+  { suffix: 'ruri_user_idx', columns: ['ruri_user'] },
 ];
 
 /** Table names Herald accepts: a plain SQL identifier, short enough for `<table>_pYYYYMMDD` partitions. */

@@ -4,6 +4,7 @@ import { WRITE_OK } from '../../bus/backend.js';
 import { HeraldError } from '../../errors/herald-error.js';
 import { DATA_COLUMN_NAMES, quoteMysqlIdent } from './columns.js';
 import { ensureMysqlSchema, mysqlTableExists } from './mysql-schema.js';
+import { fitColumn } from './fit.js';
 import { buildWhere, searchLimit } from './query.js';
 import { pushRowValues, recordOf, stampOfUs, type DbRow } from './row-values.js';
 import {
@@ -11,7 +12,7 @@ import {
 } from './types.js';
 import { classifyWriteError } from './write-errors.js';
 
-/** Rows per server-side prepared multi-row INSERT (500 × 19 placeholders, well under the 65,535 limit). */
+/** Rows per server-side prepared multi-row INSERT (500 × 24 placeholders, well under the 65,535 limit). */
 const ROWS_PER_STATEMENT = 500;
 
 export interface MysqlStoreOptions {
@@ -99,7 +100,7 @@ export class MysqlTraceStore implements TraceStore {
 
   async byCallId(callid: string): Promise<TraceRecord[]> {
     const sql = `SELECT * FROM ${quoteMysqlIdent(this.table)} WHERE callid = ? ORDER BY time_stamp, time_us, id LIMIT ${MAX_CALL_ROWS}`;
-    return this.#select(sql, [callid]);
+    return this.#select(sql, [fitColumn(callid, 'callid')]);
   }
 
   async #select(sql: string, values: unknown[]): Promise<TraceRecord[]> {

@@ -5,6 +5,7 @@ import { HeraldError } from '../../errors/herald-error.js';
 import { DATA_COLUMN_NAMES, quoteIdent } from './columns.js';
 import { createPartition, dayOfUs, DAYS_AHEAD, listPartitions } from './postgres-partitions.js';
 import { ensurePostgresSchema, tableKind } from './postgres-schema.js';
+import { fitColumn } from './fit.js';
 import { buildWhere, searchLimit } from './query.js';
 import { pushRowValues, recordOf, stampOfUs, type DbRow } from './row-values.js';
 import {
@@ -153,7 +154,7 @@ export class PostgresTraceStore implements TraceStore {
 
   async byCallId(callid: string): Promise<TraceRecord[]> {
     const sql = `SELECT * FROM ${quoteIdent(this.table)} WHERE callid = $1 ORDER BY time_stamp, time_us, id LIMIT ${MAX_CALL_ROWS}`;
-    const result = await this.#pool.query<DbRow>(sql, [pgText(callid)]);
+    const result = await this.#pool.query<DbRow>(sql, [pgText(fitColumn(callid, 'callid'))]);
     return result.rows.map(recordOf);
   }
 

@@ -1,4 +1,5 @@
 import { HeraldError } from '../../errors/herald-error.js';
+import { fitColumn } from './fit.js';
 import { stampOfUs } from './row-values.js';
 import { DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT, type TraceQuery } from './types.js';
 
@@ -8,6 +9,8 @@ export interface WhereClause {
   readonly values: unknown[];
 }
 
+/** What `user` matches: the traced user, or any user the message names (as Homer searches). */
+const USER_COLUMNS = ['traced_user', 'from_user', 'to_user', 'ruri_user'] as const;
 const STATUS_CODE = /^[1-6]\d\d$/;
 const STATUS_CLASS = /^([1-6])xx$/i;
 const METHOD = /^[A-Za-z][A-Za-z0-9._!%*+`'~-]*$/;
@@ -24,12 +27,19 @@ export function buildWhere(query: TraceQuery, mark: (index: number) => string): 
     values.push(value);
     return mark(values.length);
   };
-  if (query.callid !== undefined) parts.push(`callid = ${bind(query.callid)}`);
-  if (query.user !== undefined) parts.push(`traced_user = ${bind(query.user)}`);
-  if (query.ip !== undefined) parts.push(`(from_ip = ${bind(query.ip)} OR to_ip = ${bind(query.ip)})`);
+  // Values are cut as stored (fit.ts): a Call-ID longer than its column still finds its rows.
+  const equals = (columns: readonly string[], value: string): string => {
+    const tests = columns.map((column) => `${column} = ${bind(fitColumn(value, column))}`);
+    return tests.length === 1 ? tests[0] : `(${tests.join(' OR ')})`;
+  };
+  if (query.callid !== undefined) parts.push(equals(['callid'], query.callid));
+  if (query.user !== undefined) parts.push(equals(USER_COLUMNS, query.user));
+  if (query.fromUser !== undefined) parts.push(equals(['from_user'], query.fromUser));
+  if (query.toUser !== undefined) parts.push(equals(['to_user'], query.toUser));
+  if (query.ip !== undefined) parts.push(equals(['from_ip', 'to_ip'], query.ip));
   if (query.method !== undefined) {
     if (!METHOD.test(query.method)) throw new HeraldError('HERALD_ERR_INVALID_PARAMS', `Invalid method "${query.method}": a SIP method token such as INVITE`);
-    parts.push(`method = ${bind(query.method.toUpperCase())}`);
+    parts.push(`method = ${bind(fitColumn(query.method.toUpperCase(), 'method'))}`);
   }
   if (query.status !== undefined) parts.push(statusCondition(query.status, bind));
   if (query.sinceUs !== undefined) parts.push(`time_stamp >= ${bind(stampOfUs(query.sinceUs))}`);

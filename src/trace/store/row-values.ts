@@ -1,4 +1,5 @@
 import { LEGACY_COLUMNS } from './columns.js';
+import { COLUMN_WIDTH as W, fit } from './fit.js';
 import type { TraceRecord, TraceRow } from './types.js';
 
 let cachedSecond = Number.NaN;
@@ -32,16 +33,20 @@ export function timeUsOf(stamp: unknown, timeUs: unknown): number {
 }
 
 /**
- * Appends one row's values to `out` in DATA_COLUMNS order, then the values of
- * the legacy columns the table has. Hot path: no intermediate arrays.
+ * Appends one row's values to `out` in DATA_COLUMNS order, each cut to its
+ * column (fit: searches cut the same way), then the values of the legacy
+ * columns the table has. Hot path: no intermediate arrays.
  */
 export function pushRowValues(out: unknown[], row: TraceRow, legacy: readonly string[]): void {
   const second = Math.floor(row.timeUs / 1e6);
   const stamp = formatUtcSecond(second);
   out.push(
-    stamp, row.timeUs - second * 1e6, row.callid, row.tracedUser, row.traceAttrs, row.msg, row.method, row.status,
-    row.fromProto, row.fromIp, row.fromPort, row.toProto, row.toIp, row.toPort,
-    row.fromtag, row.totag, row.direction, row.captureId, row.node,
+    stamp, row.timeUs - second * 1e6, fit(row.callid, W.callid), fit(row.tracedUser, W.traced_user),
+    row.traceAttrs === null ? null : fit(row.traceAttrs, W.trace_attrs), row.msg, fit(row.method, W.method), fit(row.status, W.status),
+    fit(row.fromProto, W.from_proto), fit(row.fromIp, W.from_ip), row.fromPort, fit(row.toProto, W.to_proto), fit(row.toIp, W.to_ip), row.toPort,
+    fit(row.fromtag, W.fromtag), fit(row.totag, W.totag), row.direction, row.captureId, fit(row.node, W.node),
+    fit(row.fromUser, W.from_user), fit(row.toUser, W.to_user), fit(row.ruriUser, W.ruri_user),
+    fit(`${row.fromProto}:${row.fromIp}:${row.fromPort}`, W.fromip), fit(`${row.toProto}:${row.toIp}:${row.toPort}`, W.toip),
   );
   for (const name of legacy) out.push(LEGACY_COLUMNS[name](row, stamp));
 }
@@ -75,5 +80,8 @@ export function recordOf(row: DbRow): TraceRecord {
     direction: direction === 'in' || direction === 'out' ? direction : '',
     captureId: num(row.capture_id),
     node: str(row.node),
+    fromUser: str(row.from_user),
+    toUser: str(row.to_user),
+    ruriUser: str(row.ruri_user),
   };
 }

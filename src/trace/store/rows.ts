@@ -1,5 +1,5 @@
 import type { TracedSip } from '../destinations/types.js';
-import { DATA_COLUMNS } from './columns.js';
+import { uriUser } from '../sip/address.js';
 import type { TraceRow } from './types.js';
 
 /** Where and when a message was seen, and who it is traced for. */
@@ -19,43 +19,34 @@ export interface RowMeta {
   readonly attrs: string | null;
 }
 
-const LIMIT: Readonly<Record<string, number>> = Object.fromEntries(
-  DATA_COLUMNS.filter((column) => column.maxChars !== undefined).map((column) => [column.name, column.maxChars as number]),
-);
-
 /**
- * Cuts a value to its column's width in characters (code points, never half a
- * surrogate pair), so one hostile header cannot make a database refuse the
- * whole batch. The message column keeps the full text.
+ * Turns one parsed SIP message into its rows: one per traced user (or one with
+ * none). Values are cut to their columns when written (fit.ts), not here.
  */
-export function fitColumn(value: string, column: string): string {
-  const max = LIMIT[column];
-  if (max === undefined || value.length <= max) return value;
-  return Array.from(value).slice(0, max).join('');
-}
-
-/** Turns one parsed SIP message into its rows: one per traced user (or one with none). */
 export function rowsFromSip(message: TracedSip, text: string, meta: RowMeta): TraceRow[] {
   const isRequest = message.kind === 'request';
   const base = {
     timeUs: meta.timeUs,
-    callid: fitColumn(message.callId, 'callid'),
-    traceAttrs: meta.attrs === null ? null : fitColumn(meta.attrs, 'trace_attrs'),
+    callid: message.callId,
+    traceAttrs: meta.attrs,
     msg: text,
-    method: fitColumn((isRequest ? message.method : message.cseqMethod) ?? '', 'method'),
+    method: (isRequest ? message.method : message.cseqMethod) ?? '',
     status: isRequest ? '' : String(message.status ?? ''),
-    fromProto: fitColumn(meta.fromProto, 'from_proto'),
-    fromIp: fitColumn(meta.fromIp, 'from_ip'),
+    fromProto: meta.fromProto,
+    fromIp: meta.fromIp,
     fromPort: meta.fromPort,
-    toProto: fitColumn(meta.toProto, 'to_proto'),
-    toIp: fitColumn(meta.toIp, 'to_ip'),
+    toProto: meta.toProto,
+    toIp: meta.toIp,
     toPort: meta.toPort,
-    fromtag: fitColumn(message.fromTag, 'fromtag'),
-    totag: fitColumn(message.toTag, 'totag'),
+    fromtag: message.fromTag,
+    totag: message.toTag,
     direction: meta.direction,
     captureId: meta.captureId,
-    node: fitColumn(meta.node, 'node'),
+    node: meta.node,
+    fromUser: message.fromUser,
+    toUser: message.toUser,
+    ruriUser: isRequest && message.requestUri !== undefined ? uriUser(message.requestUri) : '',
   };
   if (meta.users.length === 0) return [{ ...base, tracedUser: '' }];
-  return meta.users.map((user) => ({ ...base, tracedUser: fitColumn(user, 'traced_user') }));
+  return meta.users.map((user) => ({ ...base, tracedUser: user }));
 }

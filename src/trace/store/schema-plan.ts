@@ -2,9 +2,11 @@ import { DATA_COLUMNS, LEGACY_COLUMNS, type ColumnSpec } from './columns.js';
 
 /**
  * Schema version Herald records in its `herald_schema` table, one row per trace
- * table. Version 1: the DATA_COLUMNS set and the four INDEXES.
+ * table. Version 1: the first 19 DATA_COLUMNS and four indexes. Version 2: adds
+ * from_user, to_user, ruri_user, fromip and toip, and indexes on to_ip and the
+ * three users (an older table gains them when opened for writing).
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 export const SCHEMA_TABLE = 'herald_schema';
 
 /** What opening an existing table has to do to it. */

@@ -4,6 +4,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { WRITE_OK } from '../../bus/backend.js';
 import { HeraldError, toError } from '../../errors/herald-error.js';
 import { DATA_COLUMN_NAMES, quoteIdent } from './columns.js';
+import { fitColumn } from './fit.js';
 import { buildWhere, searchLimit } from './query.js';
 import { pushRowValues, recordOf, stampOfUs, type DbRow } from './row-values.js';
 import { ensureSqliteSchema, sqliteTableExists } from './sqlite-schema.js';
@@ -13,13 +14,13 @@ import {
 
 /** Rows per prepared multi-row INSERT; batches are cut into statements of this size. */
 const ROWS_PER_STATEMENT = 100;
-/** Page size of a new store file: 8 KiB measured ~8 % faster than 4 KiB with the four indexes. */
+/** Page size of a new store file: 8 KiB measured ~8 % faster than 4 KiB with the four original indexes. */
 const PAGE_SIZE = 8192;
 /**
  * WAL pages between checkpoints: 40 MiB instead of SQLite's 1,000 pages. A
  * checkpoint writes each page once however often it changed since the last
  * one, and the call-id index changes pages all over: fewer, larger checkpoints
- * write far less. Measured +30% rows/s with the four indexes (docs/trace.md).
+ * write far less. Measured +30% rows/s with the four original indexes (docs/trace.md).
  */
 const AUTOCHECKPOINT_PAGES = 5_000;
 
@@ -64,7 +65,7 @@ export class SqliteTraceStore implements TraceStore {
     db.pragma(`page_size = ${PAGE_SIZE}`); // only takes effect on a new, empty file
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    db.pragma('cache_size = -65536'); // 64 MiB: the four indexes' hot pages stay cached during bulk ingest
+    db.pragma('cache_size = -65536'); // 64 MiB: the indexes' hot pages stay cached during bulk ingest
     this.#legacy = ensureSqliteSchema(db, table).legacy;
     this.#insertCols = [...DATA_COLUMN_NAMES, ...this.#legacy].join(', ');
     this.#insertTransaction = db.transaction((rows: readonly TraceRow[]) => this.#insertAll(rows));
@@ -120,7 +121,7 @@ export class SqliteTraceStore implements TraceStore {
 
   async byCallId(callid: string): Promise<TraceRecord[]> {
     const sql = `SELECT * FROM ${quoteIdent(this.table)} WHERE callid = ? ORDER BY time_stamp, time_us, id LIMIT ${MAX_CALL_ROWS}`;
-    return (this.#open().prepare(sql).all(callid) as DbRow[]).map(recordOf);
+    return (this.#open().prepare(sql).all(fitColumn(callid, 'callid')) as DbRow[]).map(recordOf);
   }
 
   async count(): Promise<number> {

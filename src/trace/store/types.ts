@@ -32,6 +32,12 @@ export interface TraceRow {
   readonly captureId: number;
   /** Capture agent (HEP chunk 0x13) or tracer node name; '' when none. */
   readonly node: string;
+  /** User part of the From URI; '' when it has none. */
+  readonly fromUser: string;
+  /** User part of the To URI; '' when it has none. */
+  readonly toUser: string;
+  /** User part of the Request-URI; '' for replies and URIs without one. */
+  readonly ruriUser: string;
 }
 
 /** A stored row: the row plus its id. */
@@ -42,8 +48,12 @@ export interface TraceRecord extends TraceRow {
 /** What `search` matches; every given field must match (AND). */
 export interface TraceQuery {
   readonly callid?: string;
-  /** Matches `traced_user`. */
+  /** Matches any of `traced_user`, `from_user`, `to_user` and `ruri_user`. */
   readonly user?: string;
+  /** Matches `from_user`. */
+  readonly fromUser?: string;
+  /** Matches `to_user`. */
+  readonly toUser?: string;
   /** Matches `from_ip` or `to_ip`. */
   readonly ip?: string;
   /** Request method (case-insensitive input, stored upper case as received). */

@@ -6,11 +6,21 @@ import type { Logger } from '../log/logger.js';
 import type { SocketAddress } from './socket.js';
 
 /**
+ * Events of an otherwise written batch that the backend refused for good, by
+ * index into the batch (a datagram too large, a peer's error reply): counted
+ * as failed, the rest as delivered.
+ */
+export interface RefusedEvents {
+  readonly indexes: readonly number[];
+  readonly error: Error;
+}
+
+/**
  * What a write returns. Backends never throw from `write`: they say whether the
  * bus should retry the same batch later or give it up.
  */
 export type WriteResult =
-  | { readonly status: 'ok' }
+  | { readonly status: 'ok'; readonly refused?: RefusedEvents }
   | { readonly status: 'retryable'; readonly error: Error; readonly retryAfterMs?: number }
   | { readonly status: 'failed'; readonly error: Error };
 

@@ -1,6 +1,6 @@
 import { HeraldError, toError } from '../errors/herald-error.js';
 import type { HeraldEvent } from '../events/event.js';
-import type { Backend, WriteResult } from './backend.js';
+import type { Backend, RefusedEvents, WriteResult } from './backend.js';
 import { unwatchWrite, watchWrite, type WatchedWriter } from './write-watchdog.js';
 
 /** Bounds and pacing for one subscriber's delivery. */
@@ -209,17 +209,32 @@ export class DeliveryRunner implements WatchedWriter {
       return;
     }
     this.#attempt = 0;
-    if (result.status === 'ok') this.counters.delivered += write.batch.length;
-    else {
+    if (result.status === 'ok' && result.refused !== undefined) this.#settlePartly(write.batch, result.refused);
+    else if (result.status === 'ok') {
+      this.counters.delivered += write.batch.length;
+      this.#onSettled?.(write.batch, 'delivered');
+    } else {
       this.counters.failed += write.batch.length;
       this.counters.lastError = result.error.message;
+      this.#onSettled?.(write.batch, 'failed');
     }
-    this.#onSettled?.(write.batch, result.status === 'ok' ? 'delivered' : 'failed');
     if (this.#queue.length === 0) this.#notifyIdle();
     // Nobody waits for a drain and the queue is short: let the next batch fill up.
     if (this.#options.lingerMs > 0 && this.#queue.length < this.#flushAt && this.#idleWaiters.length === 0) {
       this.#lingerTimer = setTimeout(this.#onLinger, this.#options.lingerMs);
     } else if (this.#queue.length > 0) this.#schedule();
+  }
+
+  /** A written batch of which the backend refused some events for good. */
+  #settlePartly(batch: readonly HeraldEvent[], refused: RefusedEvents): void {
+    const isRefused = new Set(refused.indexes);
+    const failed = batch.filter((_, index) => isRefused.has(index));
+    const delivered = batch.filter((_, index) => !isRefused.has(index));
+    this.counters.delivered += delivered.length;
+    this.counters.failed += failed.length;
+    this.counters.lastError = refused.error.message;
+    this.#onSettled?.(delivered, 'delivered');
+    this.#onSettled?.(failed, 'failed');
   }
 
   #scheduleRetry(result: Extract<WriteResult, { status: 'retryable' }>): void {

@@ -18,7 +18,10 @@ export type HeraldErrorCode =
   | 'HERALD_ERR_UNKNOWN_STATUS'
   | 'HERALD_ERR_DUPLICATE_COMMAND'
   | 'HERALD_ERR_NOT_FOUND'
-  | 'HERALD_ERR_FILTER_SYNTAX';
+  | 'HERALD_ERR_FILTER_SYNTAX'
+  | 'HERALD_ERR_EVENT_TOO_LARGE'
+  | 'HERALD_ERR_PEER_REFUSED'
+  | 'HERALD_ERR_PEER_UNAVAILABLE';
 
 export class HeraldError extends Error {
   readonly code: HeraldErrorCode;

@@ -199,6 +199,14 @@ function compiledFor(def: EventDef): CompiledRecord {
   return entry;
 }
 
+/**
+ * The members of an event's params object, without braces (`"a":1,"b":"x"`), in
+ * catalogue order; absent optional params are left out. Empty when there are none.
+ */
+export function paramsJsonMembers(event: HeraldEvent): string {
+  return compiledFor(event.def).params(event.params);
+}
+
 function causeAndSnapshot(event: HeraldEvent): string {
   let out = '';
   if (event.cause !== undefined) out += `,"cause":${quoteJson(event.cause)}`;

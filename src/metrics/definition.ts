@@ -31,6 +31,9 @@ export const MetricDefinitionSchema = Type.Object({
 
 export type MetricDefinition = Static<typeof MetricDefinitionSchema>;
 
+/** Herald's own metric families are `herald_<prefix>…`: a user metric may not take these names. */
+const RESERVED_PREFIXES = ['events_', 'subscriber_', 'ingest', 'metric_'] as const;
+
 /** A definition checked and compiled once: what the aggregation runs on. */
 export interface CompiledDefinition {
   readonly definition: MetricDefinition;
@@ -45,6 +48,10 @@ export interface CompiledDefinition {
  * @throws HeraldError HERALD_ERR_CONFIG naming the key and what is wrong.
  */
 export function compileDefinition(definition: MetricDefinition, path: string): CompiledDefinition {
+  const taken = RESERVED_PREFIXES.find((prefix) => definition.name.startsWith(prefix));
+  if (taken !== undefined) {
+    throw new HeraldError('HERALD_ERR_CONFIG', `Invalid config: ${path}.name: "${definition.name}" would clash with Herald's own herald_${taken}… metrics`);
+  }
   let filter: CompiledFilter;
   try {
     filter = compileFilter(definition.filter);

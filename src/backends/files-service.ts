@@ -2,6 +2,7 @@ import type { Runtime, Service, ServiceStarter } from '../serve/runtime.js';
 import { createFlatstoreFactory } from './flatstore/index.js';
 import { createJsonlFactory } from './jsonl/index.js';
 import { fileRegistry } from './shared/file-registry.js';
+import { parseOctalMode } from './shared/option-parse.js';
 
 /**
  * The file backends inside `herald serve`: registers flatstore: and jsonl: with
@@ -10,9 +11,10 @@ import { fileRegistry } from './shared/file-registry.js';
  * `postrotate kill -HUP`. Stopping removes the handler; files close with the bus.
  */
 export const startFileService: ServiceStarter = async (runtime: Runtime): Promise<Service> => {
+  const maxPermissions = parseOctalMode(runtime.config.files.max_permissions);
   runtime.bus.backends
-    .register(createFlatstoreFactory({ config: runtime.config.flatstore }))
-    .register(createJsonlFactory({ config: runtime.config.jsonl }));
+    .register(createFlatstoreFactory({ config: runtime.config.flatstore, maxPermissions }))
+    .register(createJsonlFactory({ config: runtime.config.jsonl, maxPermissions }));
   const onHangup = () => {
     runtime.logger.info({ files: fileRegistry.size }, 'SIGHUP: rotating every events file.');
     fileRegistry.rotate().catch((error: unknown) => runtime.logger.error({ err: error }, 'Rotating events files on SIGHUP failed.'));

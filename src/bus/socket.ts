@@ -32,7 +32,9 @@ export function parseSocket(input: string): SocketAddress {
   if (address.length === 0) {
     throw new HeraldError('HERALD_ERR_BAD_SOCKET', `Socket "${input}" has no address after "${transport}:"`);
   }
-  const options: Record<string, string> = {};
+  // No prototype: `?__proto__=x` must arrive as an option named "__proto__" (refused as unknown),
+  // not be swallowed by Object.prototype's setter (issue 12, point 14).
+  const options: Record<string, string> = Object.create(null) as Record<string, string>;
   if (question !== -1) {
     for (const [key, value] of new URLSearchParams(rest.slice(question + 1))) options[key] = value;
   }

@@ -51,10 +51,24 @@ export function parseConfig(input: unknown, env: ConfigEnv = {}, origin = 'confi
   const problems = [...Value.Errors(ConfigSchema, candidate)].map(
     (error) => `  ${keyPath(error.path)}: ${error.message}${describeValue(error.value)}`,
   );
+  if (problems.length === 0) problems.push(...crossKeyProblems(candidate as HeraldConfig));
   if (problems.length > 0) {
     throw new HeraldError('HERALD_ERR_CONFIG', `Invalid config in ${origin}:\n${[...new Set(problems)].join('\n')}`);
   }
   return deepFreeze(candidate as HeraldConfig);
+}
+
+/** Rules between keys, checked once every key is valid on its own. */
+function crossKeyProblems(config: HeraldConfig): string[] {
+  const max = Number.parseInt(config.files.max_permissions, 8);
+  const problems: string[] = [];
+  for (const section of ['flatstore', 'jsonl'] as const) {
+    const mode = config[section].file_permissions;
+    if ((Number.parseInt(mode, 8) & ~max) !== 0) {
+      problems.push(`  ${section}.file_permissions: "${mode}" allows more than files.max_permissions ("${config.files.max_permissions}")`);
+    }
+  }
+  return problems;
 }
 
 function applyEnv(candidate: Record<string, unknown>, env: ConfigEnv): void {

@@ -82,3 +82,36 @@ test('a file left from an earlier day (restart) is rolled before today\'s first 
   assert.equal(readFileSync(`${path}.20261119`, 'utf8'), '{"old":true}\n');
   assert.deepEqual(extras(path), ['today']);
 });
+
+// Issue 12, point 17: the event named PATH.YYYYMMDD while the file on disk was PATH.YYYYMMDD.gz.
+test('compress: E_FLATSTORE_ROTATION names the rolled file as it is on disk, with .gz', async (t) => {
+  const dir = tempDir(t);
+  const { bus, clock } = clockedBus(t, dir, { config: { compress: true, timezone: 'utc' } });
+  const rotations = await rotationEvents(bus);
+  const path = join(dir, 'events.log');
+  await bus.subscribe(`jsonl:${path}`, { event: 'E_CORE_THRESHOLD' });
+  bus.raise(E_CORE_THRESHOLD, { source: 's', time: 1, extra: 'day 20' });
+  await bus.drain();
+  clock.now += DAY_MS;
+  bus.raise(E_CORE_THRESHOLD, { source: 's', time: 2, extra: 'day 21' });
+  await bus.drain();
+  await rotations.waitFor(1);
+  const params = rotations.events[0].params as { old_filename: string };
+  assert.equal(params.old_filename, `${path}.20261120.gz`);
+  assert.deepEqual(readdirSync(dir).sort(), ['events.log', 'events.log.20261120.gz']);
+});
+
+// Issue 12, point 16, for days: an idle day left an empty PATH.YYYYMMDD behind.
+test('a day on which the file stayed empty is not rolled: no empty PATH.YYYYMMDD', async (t) => {
+  const dir = tempDir(t);
+  const { bus, clock } = clockedBus(t, dir, { config: { timezone: 'utc' } });
+  const rotations = await rotationEvents(bus);
+  const path = join(dir, 'events.log');
+  await bus.subscribe(`jsonl:${path}`, { event: 'E_CORE_THRESHOLD' });
+  clock.now += DAY_MS;
+  bus.raise(E_CORE_THRESHOLD, { source: 's', time: 2, extra: 'day 21' });
+  await bus.drain();
+  assert.deepEqual(readdirSync(dir).sort(), ['events.log']);
+  assert.deepEqual(extras(path), ['day 21']);
+  assert.equal(rotations.events.length, 0);
+});

@@ -103,3 +103,51 @@ test('rotate_period rotates on wall-clock multiples of the period', async (t) =>
   assert.equal(first.reason, 'period');
   assert.equal(Number.isInteger(first.timestamp), true);
 });
+
+/** Keeps the process up while a test waits on unref'd file timers. */
+function keepAlive(t: { after(fn: () => void): void }): void {
+  const alive = setInterval(() => {}, 1000);
+  t.after(() => clearInterval(alive));
+}
+
+// Issue 12, point 16: rotate_period=1 made an empty file every second for an idle file (61 a minute).
+test('rotate_period leaves an idle file alone: no empty rotated file, no event, while a busy file rotates', async (t) => {
+  const dir = tempDir(t);
+  const bus = fileBus(t, dir);
+  const rotations = await rotationEvents(bus);
+  const busy = join(dir, 'busy.log');
+  const idle = join(dir, 'idle.log');
+  await bus.subscribe(`flatstore:${busy}?rotate_period=1`, { event: 'E_CORE_THRESHOLD' });
+  await bus.subscribe(`flatstore:${idle}?rotate_period=1`, { event: 'E_CORE_LOG' }); // Not raised here: the file stays idle.
+  keepAlive(t);
+  raiseN(bus, 1);
+  await rotations.waitFor(1);
+  raiseN(bus, 1, 1);
+  await rotations.waitFor(2); // Two boundaries of the busy file passed, so the idle file's timer fired at least once.
+  await bus.drain();
+  const names = readdirSync(dir).sort();
+  assert.deepEqual(names.filter((name) => name.startsWith('idle.log')), ['idle.log'], 'the idle file was never rotated');
+  assert.deepEqual(rotationParams(rotations.events).map((p) => p.filename), [busy, busy], 'rotation events name only the busy file');
+  assert.equal(names.filter((name) => name.startsWith('busy.log.')).length, 2);
+});
+
+test('rotate_period with a suffix: the next name is taken once the file clock reaches the boundary, never the same name again', async (t) => {
+  const dir = tempDir(t);
+  const bus = fileBus(t, dir);
+  // Timers run on a monotonic clock, names on the wall clock; here the wall clock steps back 150 ms once the
+  // period timer is armed, so the timer fires before the boundary on the clock that names files. Old code then
+  // reopened the same name and rotated a second time for the same boundary.
+  let lagMs = 0;
+  bus.backends.register(createFlatstoreFactory({ now: () => Date.now() - lagMs }));
+  const rotations = await rotationEvents(bus);
+  const path = join(dir, 'ev.log');
+  await bus.subscribe(`flatstore:${path}?rotate_period=1&suffix=.%25s`, { event: 'E_CORE_THRESHOLD' });
+  lagMs = 150;
+  keepAlive(t);
+  raiseN(bus, 1);
+  await rotations.waitFor(1);
+  const [first] = rotationParams(rotations.events);
+  const second = (name: string) => Number(name.slice(`${path}.`.length));
+  assert.notEqual(first.filename, first.old_filename);
+  assert.ok(second(first.filename) > second(first.old_filename), `${first.filename} is named after a later second than ${first.old_filename}`);
+});

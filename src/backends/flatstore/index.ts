@@ -1,7 +1,7 @@
 import type { BackendFactory } from '../../bus/backend.js';
 import type { FlatstoreConfig } from '../../config/sections/files-backends.js';
 import { FileBackend } from '../shared/file-backend.js';
-import { rootsOf } from '../shared/file-options.js';
+import { checkPermissionCap, DEFAULT_MAX_PERMISSIONS, rootsOf } from '../shared/file-options.js';
 import type { FileRegistry } from '../shared/file-registry.js';
 import { confinePath } from '../shared/files-roots.js';
 import { createFlatstoreEncoder } from './encode.js';
@@ -13,6 +13,8 @@ export interface FlatstoreFactoryOptions {
   /** Clock for suffixes and rotation timestamps, epoch ms. Tests inject one. */
   readonly now?: () => number;
   readonly registry?: FileRegistry;
+  /** `files.max_permissions`: a file_permissions beyond it is refused. Default 0664. */
+  readonly maxPermissions?: number;
 }
 
 /**
@@ -22,11 +24,13 @@ export interface FlatstoreFactoryOptions {
 export function createFlatstoreFactory(options: FlatstoreFactoryOptions = {}): BackendFactory {
   const defaults: FlatstoreConfig = { ...FLATSTORE_DEFAULTS, ...options.config };
   const now = options.now ?? Date.now;
+  const maxPermissions = options.maxPermissions ?? DEFAULT_MAX_PERMISSIONS;
   return {
     transport: 'flatstore',
     description: 'OpenSIPS-compatible delimited text file, one event per line (docs/backends/flatstore.md).',
     create(address, ctx) {
       const o = flatstoreOptions(address, defaults);
+      checkPermissionCap(address.socket, o.file_permissions, maxPermissions);
       const { realPath } = confinePath(address.address, rootsOf(ctx));
       return new FileBackend({
         spec: {

@@ -2,7 +2,7 @@ import type { BackendFactory } from '../../bus/backend.js';
 import type { JsonlConfig } from '../../config/sections/files-backends.js';
 import { JsonLineSerializer } from '../../events/serialize-json.js';
 import { FileBackend } from '../shared/file-backend.js';
-import { rootsOf } from '../shared/file-options.js';
+import { checkPermissionCap, DEFAULT_MAX_PERMISSIONS, rootsOf } from '../shared/file-options.js';
 import type { FileRegistry } from '../shared/file-registry.js';
 import { confinePath } from '../shared/files-roots.js';
 import { NO_ROTATION } from '../shared/rotation.js';
@@ -14,6 +14,8 @@ export interface JsonlFactoryOptions {
   /** Clock for day boundaries and rotation timestamps, epoch ms. Tests inject one. */
   readonly now?: () => number;
   readonly registry?: FileRegistry;
+  /** `files.max_permissions`: a file_permissions beyond it is refused. Default 0664. */
+  readonly maxPermissions?: number;
 }
 
 /**
@@ -23,11 +25,13 @@ export interface JsonlFactoryOptions {
 export function createJsonlFactory(options: JsonlFactoryOptions = {}): BackendFactory {
   const defaults: JsonlConfig = { ...JSONL_DEFAULTS, ...options.config };
   const now = options.now ?? Date.now;
+  const maxPermissions = options.maxPermissions ?? DEFAULT_MAX_PERMISSIONS;
   return {
     transport: 'jsonl',
     description: 'JSON-lines event log with daily rolling (docs/backends/jsonl.md).',
     create(address, ctx) {
       const o = jsonlOptions(address, defaults);
+      checkPermissionCap(address.socket, o.file_permissions, maxPermissions);
       const { realPath } = confinePath(address.address, rootsOf(ctx));
       const serializer = new JsonLineSerializer(o.timezone, { id: o.event_id });
       return new FileBackend({

@@ -1,4 +1,4 @@
-import { constants, fchmod, fdatasync, fstat, ftruncate, open, close, writev } from 'node:fs';
+import { constants, fchmod, fdatasync, fstat, ftruncate, open, close, writev, type Stats } from 'node:fs';
 
 /** Thin promise wrappers over fd calls: raw fds avoid FileHandle's per-call overhead on the hot path. */
 
@@ -12,8 +12,12 @@ function openFd(path: string, flags: number, mode: number): Promise<number> {
   return new Promise((resolve, reject) => open(path, flags, mode, (error, fd) => (error ? reject(error) : resolve(fd))));
 }
 
-export function fstatSize(fd: number): Promise<number> {
-  return new Promise((resolve, reject) => fstat(fd, (error, stats) => (error ? reject(error) : resolve(stats.size))));
+function fstatFd(fd: number): Promise<Stats> {
+  return new Promise((resolve, reject) => fstat(fd, (error, stats) => (error ? reject(error) : resolve(stats))));
+}
+
+export async function fstatSize(fd: number): Promise<number> {
+  return (await fstatFd(fd)).size;
 }
 
 function fchmodFd(fd: number, mode: number): Promise<void> {
@@ -21,19 +25,66 @@ function fchmodFd(fd: number, mode: number): Promise<void> {
 }
 
 /**
- * Opens `path` for appending. A file this call creates gets exactly `mode`
- * (fchmod after create, so the umask does not matter); an existing file keeps its own.
+ * Flags every events file is opened with. O_NOFOLLOW: a symlink put at the path
+ * (after `mv`, before `herald rotate`) is refused instead of followed out of the
+ * roots. O_NONBLOCK: opening a FIFO never parks a libuv thread waiting for a
+ * reader (issue 12, points 5 and 6); on a regular file it changes nothing.
+ */
+export const SAFE_OPEN_FLAGS = constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+function kindOf(stats: Stats): string {
+  if (stats.isFIFO()) return 'a FIFO';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  if (stats.isDirectory()) return 'a directory';
+  return 'not a regular file';
+}
+
+/** What an open of `path` failed with, said plainly; the errno code is kept. */
+function openError(path: string, error: NodeJS.ErrnoException): Error {
+  const why = error.code === 'ELOOP' ? 'it is a symlink, and events files are never opened through one'
+    : error.code === 'ENXIO' ? 'it is a FIFO or socket, not a regular file'
+      : undefined;
+  if (why === undefined) return error;
+  return Object.assign(new Error(`Refusing to open ${path}: ${why}`, { cause: error }), { code: error.code });
+}
+
+/**
+ * Opens `path` with SAFE_OPEN_FLAGS plus `flags`, and refuses anything but a
+ * regular file before the fd is used. @throws Error (code kept: ELOOP, ENXIO, EFTYPE)
+ */
+export async function openRegular(path: string, flags: number, mode = 0o600): Promise<number> {
+  let fd: number;
+  try {
+    fd = await openFd(path, flags | SAFE_OPEN_FLAGS, mode);
+  } catch (error) {
+    throw openError(path, error as NodeJS.ErrnoException);
+  }
+  try {
+    const stats = await fstatFd(fd);
+    if (!stats.isFile()) throw Object.assign(new Error(`Refusing to write ${path}: it is ${kindOf(stats)}, not a regular file`), { code: 'EFTYPE' });
+    return fd;
+  } catch (error) {
+    await closeFd(fd).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Opens `path` for appending: a regular file only, never through a symlink (see
+ * SAFE_OPEN_FLAGS). A file this call creates gets exactly `mode` (fchmod after
+ * create, so the umask does not matter); an existing file keeps its own.
  */
 export async function openAppend(path: string, mode: number): Promise<OpenedFile> {
   const base = constants.O_WRONLY | constants.O_APPEND;
   let fd: number;
   let created = true;
   try {
-    fd = await openFd(path, base | constants.O_CREAT | constants.O_EXCL, mode);
+    fd = await openRegular(path, base | constants.O_CREAT | constants.O_EXCL, mode);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     created = false;
-    fd = await openFd(path, base, mode);
+    fd = await openRegular(path, base, mode);
   }
   try {
     if (created) await fchmodFd(fd, mode);

@@ -67,14 +67,27 @@ export class FileTimers {
     });
   }
 
+  /**
+   * Arms the next wall-clock boundary of rotate_period. The handler runs only once
+   * the clock the file names use has reached the boundary: timers run on a monotonic
+   * clock and may fire a little before it, which used to reopen the same suffixed
+   * name and then rotate a second time for the same boundary (issue 12, point 16).
+   */
   armPeriod(): void {
     const periodS = this.#spec.rotation.periodS;
     if (periodS <= 0 || this.#cleared) return;
-    const now = this.#spec.now();
-    this.#period = later(nextPeriodMs(now, periodS) - now, () => {
+    const boundary = nextPeriodMs(this.#spec.now(), periodS);
+    const check = () => {
+      this.#period = undefined;
+      const now = this.#spec.now();
+      if (now < boundary) {
+        this.#period = later(Math.max(1, boundary - now), check);
+        return;
+      }
       this.#handlers.period();
       this.armPeriod();
-    });
+    };
+    this.#period = later(boundary - this.#spec.now(), check);
   }
 
   /** Sets the next midnight; Infinity while a roll is in progress. */

@@ -1,4 +1,7 @@
+import { realpath } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { WriteResult } from '../../bus/backend.js';
+import { HeraldError } from '../../errors/herald-error.js';
 import { closeFd, datasync, fstatSize, openAppend, PartialWriteError, skipBytes, truncateFd, writeAll } from './file-io.js';
 import type { Segment } from './segment.js';
 
@@ -12,6 +15,8 @@ interface Owed {
 
 export interface FileWriterOptions {
   readonly modeBits: number;
+  /** The real directory the file was confined to at subscribe time; every (re)open checks it still is. */
+  readonly directory: string;
   readonly fsync: boolean;
   /** Called on every failed attempt (the caller rate-limits its log and arms a retry). */
   readonly onFailure: (error: Error) => void;
@@ -52,9 +57,21 @@ export class FileWriter {
 
   async open(): Promise<void> {
     if (this.#fd !== undefined) return;
+    await this.#checkDirectory();
     const opened = await openAppend(this.filename, this.#options.modeBits);
     this.#fd = opened.fd;
     this.#size = opened.size;
+  }
+
+  /**
+   * The directory may have been swapped for a symlink since subscribe (`mv dir; ln -s /etc dir`):
+   * O_NOFOLLOW guards only the last component, so the real directory is checked again on every open.
+   */
+  async #checkDirectory(): Promise<void> {
+    const real = await realpath(dirname(this.filename));
+    if (real !== this.#options.directory) {
+      throw new HeraldError('HERALD_ERR_PATH_NOT_ALLOWED', `Refusing to open ${this.filename}: its directory now resolves to ${real}, not ${this.#options.directory}`);
+    }
   }
 
   /** Closes the current fd; the next write opens `filename` (which the caller may change first). */

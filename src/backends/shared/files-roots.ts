@@ -26,7 +26,7 @@ function refuse(message: string): never {
   throw new HeraldError('HERALD_ERR_BAD_SOCKET', message);
 }
 
-/** Follows a symlinked file to its target; refuses dangling links and directories. */
+/** Follows a symlinked file to its target; refuses dangling links, directories and anything else that is not a regular file. */
 function resolveFile(candidate: string, given: string): string {
   let stats;
   try {
@@ -44,13 +44,14 @@ function resolveFile(candidate: string, given: string): string {
     }
   }
   if (stats.isDirectory()) refuse(`File path ${given} is a directory; give a file path`);
+  if (!stats.isFile()) refuse(`File path ${given} is ${stats.isFIFO() ? 'a FIFO' : 'a socket or device'}, not a regular file`);
   return real;
 }
 
 /**
  * Checks that `path` may be written: its parent directory exists, it is not a
- * directory, and its real path (after `..` and symlinks) lies under one of `roots`.
- * @throws HeraldError HERALD_ERR_BAD_SOCKET (no parent, a directory, a dangling link)
+ * directory or a special file (FIFO, socket, device), and its real path (after `..` and symlinks) lies under one of `roots`.
+ * @throws HeraldError HERALD_ERR_BAD_SOCKET (no parent, a directory, a special file, a dangling link)
  * @throws HeraldError HERALD_ERR_PATH_NOT_ALLOWED (outside every root; the message names them)
  */
 export function confinePath(path: string, roots: readonly string[]): ConfinedPath {

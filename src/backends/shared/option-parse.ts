@@ -9,11 +9,21 @@ function problem(message: string): never {
   throw new OptionProblem(message);
 }
 
-/** `"644"`, `"0640"` → mode bits. */
+/**
+ * `"644"`, `"0640"` → permission bits. Setuid, setgid and sticky are refused
+ * (`7777` made `-rwsrwsrwt` files owned by root; issue 12, point 7).
+ */
 export function parseOctalMode(raw: unknown): number {
   const text = String(raw);
   if (!/^[0-7]{3,4}$/.test(text)) problem(`must be an octal mode such as "644" or "0640" (got ${JSON.stringify(raw)})`);
-  return Number.parseInt(text, 8);
+  const mode = Number.parseInt(text, 8);
+  if (mode > 0o777) problem(`must be permission bits only: setuid, setgid and sticky are refused (got ${JSON.stringify(raw)})`);
+  return mode;
+}
+
+/** The octal text of a mode, as configs write it (`0o640` → `"0640"`). */
+export function formatMode(mode: number): string {
+  return `0${mode.toString(8).padStart(3, '0')}`;
 }
 
 const SIZE_UNITS: Readonly<Record<string, number>> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };

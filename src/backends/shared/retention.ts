@@ -1,8 +1,9 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { chmod, readdir, rename, unlink } from 'node:fs/promises';
+import { closeSync, constants, createReadStream, createWriteStream, fchmodSync } from 'node:fs';
+import { readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import { openRegular } from './file-io.js';
 import type { DailyPolicy } from './rotation.js';
 import { dayStamp, midnightDaysBefore } from './strftime.js';
 
@@ -29,12 +30,25 @@ export async function listRolled(activePath: string): Promise<RolledFile[]> {
   return out.sort((a, b) => a.day.localeCompare(b.day) || a.path.localeCompare(b.path));
 }
 
-/** Gzips `path` to `path.gz` (with `mode`) via a temporary name, then removes the original. */
+/**
+ * Gzips `path` to `path.gz` (with `mode`) via a temporary name, then removes the original.
+ * Neither file is opened through a symlink or as a special file: a link dropped at a
+ * rolled name must not make Herald read or chmod a file outside the roots.
+ */
 export async function gzipFile(path: string, mode: number): Promise<string> {
   const target = `${path}.gz`;
   const temporary = `${target}.tmp`;
-  await pipeline(createReadStream(path), createGzip(), createWriteStream(temporary, { mode: 0o600 }));
-  await chmod(temporary, mode);
+  const sourceFd = await openRegular(path, constants.O_RDONLY);
+  await unlink(temporary).catch(() => undefined); // A leftover of a crash; unlink never follows a link.
+  let sinkFd: number;
+  try {
+    sinkFd = await openRegular(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+  } catch (error) {
+    closeSync(sourceFd);
+    throw error;
+  }
+  fchmodSync(sinkFd, mode); // The temporary name is ours alone (O_EXCL); the mode is set before any byte lands.
+  await pipeline(createReadStream('', { fd: sourceFd }), createGzip(), createWriteStream('', { fd: sinkFd }));
   await rename(temporary, target);
   await unlink(path);
   return target;

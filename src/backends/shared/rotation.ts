@@ -1,4 +1,4 @@
-import { lstat, rename } from 'node:fs/promises';
+import { link, lstat, rename, unlink } from 'node:fs/promises';
 import { strftime, type TimeZoneMode } from './strftime.js';
 
 /** Why a file was rotated; the `reason` param of E_FLATSTORE_ROTATION. */
@@ -45,20 +45,41 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** `base`, or `base.1`, `base.2`, … — the first name free both as is and gzipped. */
-export async function freeName(base: string): Promise<string> {
-  for (let n = 0; ; n++) {
-    const candidate = n === 0 ? base : `${base}.${n}`;
-    if (!(await exists(candidate)) && !(await exists(`${candidate}.gz`))) return candidate;
+const LINK_UNSUPPORTED = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'EMLINK']);
+
+/**
+ * Gives `path` the name `candidate` only if that name is free: link(2) fails with
+ * EEXIST instead of replacing, so a name taken between a check and the move (another
+ * rotation in the same second, a file an operator dropped there) is never overwritten.
+ * On file systems without hard links it falls back to check-then-rename.
+ */
+async function claimName(path: string, candidate: string): Promise<boolean> {
+  try {
+    await link(path, candidate);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (code === 'EEXIST') return false;
+    if (!LINK_UNSUPPORTED.has(code)) throw error;
+    if (await exists(candidate)) return false;
+    await rename(path, candidate);
+    return true;
   }
+  await unlink(path);
+  return true;
 }
 
-/** Moves a finished file out of the way; returns where it went, or undefined when there was nothing to move. */
+/**
+ * Moves a finished file out of the way to `target`, or `target.1`, `target.2`, … — the
+ * first name free both as is and gzipped. Returns where it went, or undefined when
+ * there was nothing to move.
+ */
 export async function moveAside(path: string, target: string): Promise<string | undefined> {
   if (!(await exists(path))) return undefined;
-  const name = await freeName(target);
-  await rename(path, name);
-  return name;
+  for (let n = 0; ; n++) {
+    const candidate = n === 0 ? target : `${target}.${n}`;
+    if (await exists(`${candidate}.gz`)) continue;
+    if (await claimName(path, candidate)) return candidate;
+  }
 }
 
 /** What `finishedFileTarget` needs to know about a file. */

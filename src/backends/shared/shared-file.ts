@@ -1,9 +1,10 @@
-import { stat } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { WriteResult } from '../../bus/backend.js';
 import type { Logger } from '../../log/logger.js';
 import { FileTimers } from './file-timers.js';
 import { FileWriter } from './file-writer.js';
-import { maintainRolled } from './retention.js';
+import { gzipFile, maintainRolled } from './retention.js';
 import { activeFileName, finishedFileTarget, moveAside, type RotationReason } from './rotation.js';
 import { CHUNK_BYTES, combineResults, deferred, LineEncoder, Segment, type Deferred } from './segment.js';
 import { dayStamp, nextMidnightMs } from './strftime.js';
@@ -20,9 +21,15 @@ import type { FileSpec, RotationInfo, RotationListener } from './file-spec.js';
 
 export type { FileSpec, RotationInfo, RotationListener } from './file-spec.js';
 
+async function hasContent(path: string): Promise<boolean> {
+  const stats = await lstat(path).catch(() => undefined);
+  return stats !== undefined && stats.size > 0;
+}
+
 type Item =
   | { readonly kind: 'data'; readonly segment: Segment }
   | { readonly kind: 'reopen'; readonly reason: RotationReason; readonly done: Deferred<RotationInfo> }
+  | { readonly kind: 'follow-clock' }
   | { readonly kind: 'barrier'; readonly done: Deferred<void> };
 
 const OK: WriteResult = Object.freeze({ status: 'ok' });
@@ -48,6 +55,8 @@ export class SharedFile {
   #working = false;
   #touching: Segment[] | undefined;
   #lines = 0;
+  /** A counted line was pushed since the current file became current. */
+  #received = false;
   #bytes = 0;
   #maintenance: Promise<void> = Promise.resolve();
   #closing: Promise<void> | undefined;
@@ -60,11 +69,12 @@ export class SharedFile {
     this.#timers = new FileTimers(spec, {
       flush: () => this.#sealAndKick(),
       retry: () => this.#sealAndKick(true),
-      period: () => void this.rotate('period'),
+      period: () => this.#periodTick(),
       day: () => this.#rollDay(),
     });
     this.#writer = new FileWriter(activeFileName(spec.key, spec.rotation, spec.now()), {
       modeBits: spec.modeBits,
+      directory: dirname(spec.key),
       fsync: spec.fsync,
       onFailure: (error) => {
         this.writeErrors++;
@@ -117,6 +127,7 @@ export class SharedFile {
     this.#timers.armFlush();
     if (!counted) return;
     this.#lines++;
+    this.#received = true;
     const { countLines, sizeBytes } = this.spec.rotation;
     if (sizeBytes > 0) this.#bytes += Buffer.byteLength(line);
     if (countLines > 0 && this.#lines >= countLines) void this.rotate('count');
@@ -155,6 +166,7 @@ export class SharedFile {
     this.#seal();
     this.#lines = 0;
     this.#bytes = 0;
+    this.#received = false;
     const done = deferred<RotationInfo>();
     this.#items.push({ kind: 'reopen', reason, done });
     this.#kick();
@@ -191,12 +203,33 @@ export class SharedFile {
 
   /** A file left from an earlier day (e.g. before a restart) is rolled before writing today's lines. */
   async #rollStaleDay(): Promise<void> {
-    const stats = await stat(this.spec.key).catch(() => undefined);
-    if (stats === undefined || stats.size === 0) return;
+    const stats = await lstat(this.spec.key).catch(() => undefined);
+    if (stats === undefined || !stats.isFile() || stats.size === 0) return; // Not a regular file: the open refuses it.
     const day = dayStamp(stats.mtimeMs, this.spec.daily?.timezone ?? 'local');
     if (day >= this.#today()) return;
     const moved = await moveAside(this.spec.key, `${this.spec.key}.${day}`);
-    if (moved !== undefined) this.#notify({ timestampS: Math.floor(this.spec.now() / 1000), reason: 'period', filename: this.spec.key, oldFilename: moved });
+    if (moved !== undefined) this.#announce({ timestampS: Math.floor(this.spec.now() / 1000), reason: 'period', filename: this.spec.key, oldFilename: moved }, true);
+  }
+
+  /**
+   * A rotate_period boundary. A file that received no line since it became current is
+   * not rotated: no empty file per period, no event (issue 12, point 16). With a suffix
+   * the next file's name still follows the clock; that file is created by its first line.
+   */
+  #periodTick(): void {
+    if (this.#received) {
+      void this.rotate('period');
+    } else if (this.spec.rotation.suffix !== '') {
+      this.#items.push({ kind: 'follow-clock' });
+      this.#kick();
+    }
+  }
+
+  async #followClock(): Promise<void> {
+    const name = activeFileName(this.spec.key, this.spec.rotation, this.spec.now());
+    if (name === this.#writer.filename) return;
+    await this.#writer.closeFd();
+    this.#writer.filename = name;
   }
 
   #rollDay(): void {
@@ -243,6 +276,8 @@ export class SharedFile {
           await this.#writer.write(group);
         } else if (item.kind === 'reopen') {
           item.done.resolve(await this.#reopen(item.reason));
+        } else if (item.kind === 'follow-clock') {
+          await this.#followClock();
         } else {
           item.done.resolve();
         }
@@ -255,6 +290,7 @@ export class SharedFile {
   async #reopen(reason: RotationReason): Promise<RotationInfo> {
     const { spec } = this;
     const oldName = this.#writer.filename;
+    if (reason === 'period' && !(await hasContent(oldName))) return this.#keepEmptyFile(oldName);
     const target = finishedFileTarget(spec, reason, this.#fileDay, spec.now());
     await this.#writer.closeFd();
     let movedTo: string | undefined;
@@ -263,15 +299,43 @@ export class SharedFile {
       this.#writer.filename = activeFileName(spec.key, spec.rotation, spec.now());
       this.#fileDay = this.#today();
       if (spec.daily !== undefined) this.#timers.setNextDay(nextMidnightMs(spec.now(), spec.daily.timezone));
-      await this.#writer.open();
+      // After a period roll the next file is created by its first line, so a quiet spell leaves no empty files.
+      if (reason !== 'period') await this.#writer.open();
     } catch (error) {
       // The next write retries the open; until then lines are owed, not lost.
       this.#timers.logFailure(this.#logger, error as Error, this.#writer.filename);
     }
     const info: RotationInfo = { timestampS: Math.floor(spec.now() / 1000), reason, filename: this.#writer.filename, oldFilename: movedTo ?? oldName };
-    this.#notify(info);
-    this.#maintain();
+    this.#announce(info, movedTo !== undefined);
     return info;
+  }
+
+  /** A period roll of an empty file (an idle jsonl day) would only leave an empty file behind: the file stays, no event. */
+  #keepEmptyFile(name: string): RotationInfo {
+    const { spec } = this;
+    this.#fileDay = this.#today();
+    if (spec.daily !== undefined) this.#timers.setNextDay(nextMidnightMs(spec.now(), spec.daily.timezone));
+    return { timestampS: Math.floor(spec.now() / 1000), reason: 'period', filename: name, oldFilename: name };
+  }
+
+  /**
+   * Raises a rotation and starts the rolled-file upkeep. A roll that is to be gzipped is
+   * raised once its `.gz` exists, under that name, so `old_filename` names the file on
+   * disk (issue 12, point 17); if compressing fails it is raised with the plain name.
+   */
+  #announce(info: RotationInfo, moved: boolean): void {
+    const daily = this.spec.daily;
+    if (moved && daily?.compress === true) {
+      this.#maintenance = this.#maintenance
+        .then(() => gzipFile(info.oldFilename, this.spec.modeBits))
+        .then((gz) => this.#notify({ ...info, oldFilename: gz }), (error: unknown) => {
+          this.#logger.warn({ err: error, file: info.oldFilename }, 'Compressing a rolled events file failed; it stays uncompressed.');
+          this.#notify(info);
+        });
+    } else {
+      this.#notify(info);
+    }
+    this.#maintain();
   }
 
   #notify(info: RotationInfo): void {

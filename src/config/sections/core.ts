@@ -18,6 +18,10 @@ export const FilesSection = Type.Object({
   roots: Type.Optional(Type.Array(Type.String({ minLength: 1 }), {
     description: 'Directories file backends may write under. Default: [data_dir].',
   })),
+  max_permissions: Type.String({
+    default: '0664', pattern: '^0?[0-7]{3}$',
+    description: 'Most a `file_permissions` may allow (octal); a subscription or config asking for more is refused. Permission bits only: setuid, setgid and sticky are always refused.',
+  }),
 }, { additionalProperties: false, default: {}, description: 'Where file backends may write.' });
 
 export const DeliverySection = Type.Object({

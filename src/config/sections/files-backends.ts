@@ -8,8 +8,8 @@ import { Type, type Static } from '@sinclair/typebox';
 
 const filePermissions = Type.String({
   default: '644',
-  pattern: '^[0-7]{3,4}$',
-  description: 'Mode of files Herald creates, as an octal string ("644", "0640"); applied whatever the umask.',
+  pattern: '^0?[0-7]{3}$',
+  description: 'Mode of files Herald creates, as an octal string ("644", "0640"); applied whatever the umask. Permission bits only, within files.max_permissions.',
 });
 const maxOpenFiles = Type.Integer({
   minimum: 1, maximum: 65535, default: 100,

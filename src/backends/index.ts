@@ -2,6 +2,7 @@ import type { BackendRegistry } from '../bus/backend-registry.js';
 import { flatstoreBackend } from './flatstore/index.js';
 import { jsonlBackend } from './jsonl/index.js';
 import { memoryBackend } from './memory/index.js';
+import { tcpBackend } from './tcp/index.js';
 import { udpBackend } from './udp/index.js';
 
 /** Registers every backend Herald ships. One line per transport. */
@@ -10,5 +11,6 @@ export function registerShippedBackends(registry: BackendRegistry): BackendRegis
   registry.register(flatstoreBackend);
   registry.register(jsonlBackend);
   registry.register(udpBackend);
+  registry.register(tcpBackend);
   return registry;
 }

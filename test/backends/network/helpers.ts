@@ -32,3 +32,64 @@ export async function udpReceiver(t: Cleanup): Promise<{ readonly port: number; 
     next: () => (read < received.length ? Promise.resolve(received[read++]) : new Promise((resolve) => waiters.push(resolve))),
   };
 }
+
+export interface TcpPeer {
+  readonly port: number;
+  /** Every byte received, across connections, in order. */
+  text(): string;
+  /** Requests parsed from the stream. */
+  readonly requests: Array<Record<string, unknown>>;
+  waitForRequests(count: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A TCP listener that splits back-to-back JSON objects as an OpenSIPS event_stream
+ * consumer must, and answers each request through `answer` (undefined: no reply).
+ */
+export async function tcpPeer(
+  t: Cleanup,
+  answer: (request: Record<string, unknown>) => object | undefined = () => undefined,
+  port = 0,
+): Promise<TcpPeer> {
+  const { createServer } = await import('node:net');
+  const { JsonObjectStream } = await import('../../../src/backends/tcp/json-object-stream.js');
+  const chunks: Buffer[] = [];
+  const requests: Array<Record<string, unknown>> = [];
+  const waiters: Array<{ count: number; resolve: () => void }> = [];
+  const sockets = new Set<import('node:net').Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    const stream = new JsonObjectStream(1 << 20);
+    socket.on('data', (chunk) => {
+      chunks.push(chunk);
+      for (const text of stream.push(chunk)) {
+        const request = JSON.parse(text) as Record<string, unknown>;
+        requests.push(request);
+        const reply = answer(request);
+        if (reply !== undefined) socket.write(JSON.stringify(reply));
+      }
+      for (const waiter of [...waiters]) {
+        if (requests.length >= waiter.count) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve();
+        }
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const close = () => new Promise<void>((resolve) => {
+    for (const socket of sockets) socket.destroy();
+    server.close(() => resolve());
+  });
+  t.after(() => (server.listening ? close() : undefined));
+  return {
+    port: (server.address() as import('node:net').AddressInfo).port,
+    text: () => Buffer.concat(chunks).toString(),
+    requests,
+    waitForRequests: (count) => (requests.length >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve }))),
+    close,
+  };
+}

@@ -22,6 +22,12 @@ export interface EventDef<N extends string = string, S extends ParamShape = Para
   readonly snapshot: boolean;
   /** When this event is half of a `_started`/`_finished` pair, the other half's name. */
   readonly pairedWith: string | undefined;
+  /**
+   * Whether raises may carry params beyond the declared ones (kept and serialized after them).
+   * Dovecot's exporter flattens parent and global fields into every event, and untyped ingest
+   * events have no declaration at all: both are open.
+   */
+  readonly open: boolean;
   /** Dense process-wide number: lets the bus test "anyone listening?" with one array read. */
   readonly id: number;
 }
@@ -34,6 +40,7 @@ export type EventSpec<N extends string, S extends ParamShape, P extends EventDef
     readonly cause?: string;
     readonly snapshot?: boolean;
     readonly pairedWith?: string;
+    readonly open?: boolean;
   };
 
 type ParentShape<P> = P extends EventDef<string, infer PS> ? PS : {};
@@ -66,6 +73,7 @@ export function defineEvent<N extends string, S extends ParamShape, P extends Ev
     cause: spec.cause,
     snapshot: spec.snapshot ?? false,
     pairedWith: spec.pairedWith,
+    open: spec.open ?? false,
     id: nextEventId++,
   });
 }

@@ -33,6 +33,8 @@ export interface RaiseOptions {
   readonly timeUs?: number;
   /** The id the event already has, when it is raised again (ingest from another Herald, a broker); defaults to a new one. */
   readonly id?: string;
+  /** The origin's own summary text (an ingested record); defaults to the catalogue template rendered. */
+  readonly summary?: string;
 }
 
 const ORIGIN_MS = performance.timeOrigin;
@@ -91,7 +93,7 @@ export function createEvent(
     timeUs,
     sourceId: options?.sourceId ?? defaultSourceId,
     params,
-    summary: renderSummary(def.summary, params),
+    summary: options?.summary ?? renderSummary(def.summary, params),
     cause: options?.cause ?? def.cause,
     snapshot: options?.snapshot,
   };

@@ -136,7 +136,25 @@ function valueJson(kind: ParamKind): ValueJson {
 
 type ParamsJson = (params: Readonly<Record<string, unknown>>) => string;
 
+/** Declared params first, in catalogue order, then the undeclared ones an open event carries. */
+function compileOpenParams(def: EventDef, declared: ParamsJson): ParamsJson {
+  return (params) => {
+    let out = declared(params);
+    for (const name of Object.keys(params)) {
+      const value = params[name];
+      if (value === undefined || Object.hasOwn(def.params, name)) continue;
+      out += `${out === '' ? '' : ','}${quoteJson(name)}:${jsonText(value)}`;
+    }
+    return out;
+  };
+}
+
 function compileParams(def: EventDef): ParamsJson {
+  const declared = compileDeclaredParams(def);
+  return def.open ? compileOpenParams(def, declared) : declared;
+}
+
+function compileDeclaredParams(def: EventDef): ParamsJson {
   const names = def.paramNames;
   const firstKeys = names.map((name) => `${JSON.stringify(name)}:`);
   const laterKeys = firstKeys.map((key) => `,${key}`);

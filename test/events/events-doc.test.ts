@@ -32,7 +32,7 @@ test('rendering is deterministic and covers only the catalogue it is given', () 
   const catalogue = createDefaultCatalogue();
   assert.equal(renderCatalogueMarkdown(catalogue), renderCatalogueMarkdown(createDefaultCatalogue()));
   const page = renderCatalogueMarkdown(new Catalogue(catalogue.list({ pack: 'dovecot' })));
-  assert.match(page, /^33 events in 1 pack\.$/m);
+  assert.match(page, /^34 events in 1 pack\.$/m);
   assert.doesNotMatch(page, /Pack `core`/);
   const imapRows = page.split('\n').filter((line) => line.startsWith('| `tagged_reply_state`'));
   assert.deepEqual(imapRows, ['| `tagged_reply_state` | `string` | required |  | OK, NO or BAD. |']);

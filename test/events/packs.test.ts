@@ -64,6 +64,11 @@ const DOVECOT_SEED: Record<string, { category: string; fields: readonly string[]
   sql_query_finished: { category: 'sql', fields: ['error', 'error_code', 'query_first_word'] },
   sql_transaction_finished: { category: 'sql', fields: ['error', 'error_code'] },
   sql_connection_finished: { category: 'sql', fields: [] },
+  // Not in the seed: sent by real Dovecot 2.3.19 (/work/shared/fixtures/dovecot-json, issue 15).
+  mail_user_session_finished: {
+    category: 'storage',
+    fields: ['user', 'utime', 'stime', 'minor_faults', 'major_faults', 'vol_cs', 'invol_cs', 'rss', 'vsz', 'rchar', 'wchar', 'syscr', 'syscw'],
+  },
 };
 
 // Copied from /work/shared/seeds/ovenmediaengine-event-log.txt: type → [category, level, snapshot, cause].

@@ -5,6 +5,7 @@ import { connectionEvents } from './dovecot/connection.js';
 import { dnsEvents } from './dovecot/dns.js';
 import { httpEvents } from './dovecot/http.js';
 import { imapEvents } from './dovecot/imap.js';
+import { mailEvents } from './dovecot/mail.js';
 import { sqlEvents } from './dovecot/sql.js';
 
 /**
@@ -45,6 +46,7 @@ export const dovecotPack: readonly EventDef[] = [
   ...connectionEvents,
   ...httpEvents,
   ...imapEvents,
+  ...mailEvents,
   ...dnsEvents,
   ...sqlEvents,
 ];
@@ -54,5 +56,6 @@ export * from './dovecot/auth-client.js';
 export * from './dovecot/connection.js';
 export * from './dovecot/http.js';
 export * from './dovecot/imap.js';
+export * from './dovecot/mail.js';
 export * from './dovecot/dns.js';
 export * from './dovecot/sql.js';

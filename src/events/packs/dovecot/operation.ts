@@ -1,7 +1,11 @@
 import { defineEvent, defineOperation, type EventDef, type EventSpec, type OperationDefs } from '../../define.js';
 import type { MergeShapes, ParamShape } from '../../params.js';
 
-/** Every event declared here ships in the `dovecot` pack. */
+/**
+ * Every event declared here ships in the `dovecot` pack. Dovecot events are open:
+ * the exporter sends each event flattened with its parents' and the global fields
+ * (user, session, remote_ip, reason_code, ...), which vary by process and version.
+ */
 export const DOVECOT_PACK = 'dovecot';
 
 export interface DovecotOperationSpec<N extends string, S extends ParamShape, F extends ParamShape> {
@@ -23,6 +27,7 @@ export function defineDovecotOperation<N extends string, S extends ParamShape, F
   return defineOperation({
     name: spec.name,
     pack: DOVECOT_PACK,
+    open: true,
     category: spec.category,
     level: 'debug',
     finishedLevel: 'info',
@@ -39,5 +44,5 @@ type ParentShape<P> = P extends EventDef<string, infer PS> ? PS : {};
 export function defineDovecotEvent<N extends string, S extends ParamShape, P extends EventDef | undefined = undefined>(
   spec: Omit<EventSpec<N, S, P>, 'pack'>,
 ): EventDef<N, MergeShapes<ParentShape<P>, S>> {
-  return defineEvent<N, S, P>({ ...spec, pack: DOVECOT_PACK });
+  return defineEvent<N, S, P>({ ...spec, pack: DOVECOT_PACK, open: true });
 }

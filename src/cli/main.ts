@@ -1,12 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { isHeraldError } from '../errors/herald-error.js';
+import { heraldVersion } from '../mi/version.js';
 import { COMMANDS } from './commands/index.js';
 import { CliExit, EXIT } from './exit-codes.js';
 
 export function buildProgram(): Command {
   const program = new Command('herald')
     .description('Herald: event interface and message tracing for servers.')
-    .version(process.env.npm_package_version ?? '0.1.0')
+    .version(heraldVersion())
     .showHelpAfterError()
     .exitOverride();
   for (const register of COMMANDS) register(program);

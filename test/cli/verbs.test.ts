@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'node:test';
 import { startTestDaemon } from '../mi/helpers.js';
@@ -48,4 +49,11 @@ test('subscribe and raise with --json print the command results', async (t) => {
   assert.deepEqual(JSON.parse(raised.stdout), { event: 'E_CORE_THRESHOLD', subscribers: 1 });
   const listed = await runCli(['subscribers'], env);
   assert.match(listed.stdout, /memory:cli-json\s+filter level>=warning\s+3600\s+\d+/);
+});
+
+test('--version prints the version in package.json, not the one npm puts in the environment of another package', async () => {
+  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const run = await runCli(['--version'], { npm_package_version: '9.9.9-consumer' });
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.stdout, `${version}\n`);
 });

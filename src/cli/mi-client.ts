@@ -1,15 +1,13 @@
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig } from '../config/load.js';
 import { isLoopbackHost } from '../mi/listen.js';
-import { TOKEN_FILE } from '../mi/token.js';
 import { CliExit, EXIT } from './exit-codes.js';
+import { findLocalToken } from './token-lookup.js';
 
 /** Options every verb that talks to the daemon accepts. */
 export interface ClientFlags {
   readonly url?: string;
   readonly token?: string;
+  readonly dataDir?: string;
   readonly json?: boolean;
 }
 
@@ -21,6 +19,7 @@ export function withClientOptions(command: Command): Command {
   return command
     .option('--url <url>', `daemon address (default: $HERALD_URL, else ${DEFAULT_URL})`)
     .option('--token <token>', 'bearer token (default: $HERALD_TOKEN, else <data_dir>/mi.token of a local daemon)')
+    .option('--data-dir <dir>', 'where a local daemon keeps mi.token (default: $HERALD_DATA_DIR, else data_dir of $HERALD_CONFIG, else ./herald-data)')
     .option('--json', 'print JSON for scripts');
 }
 
@@ -33,10 +32,13 @@ interface RpcAnswer {
 export class MiClient {
   readonly baseUrl: string;
   readonly #token: string | undefined;
+  /** Where the token came from, or where it was looked for: said on a 401. */
+  readonly #tokenNote: string;
 
-  constructor(baseUrl: string, token: string | undefined) {
+  constructor(baseUrl: string, token: string | undefined, tokenNote = token === undefined ? 'no token was given' : 'a token was given') {
     this.baseUrl = baseUrl;
     this.#token = token;
+    this.#tokenNote = tokenNote;
   }
 
   headers(extra: Record<string, string> = {}): Record<string, string> {
@@ -76,7 +78,8 @@ export class MiClient {
     }
     const answer = parsed as RpcAnswer;
     if (response.status === 401) {
-      throw new CliExit(EXIT.SERVER_ERROR, `herald: ${answer.error?.message ?? 'unauthorized'}; give --token or set HERALD_TOKEN`);
+      throw new CliExit(EXIT.SERVER_ERROR,
+        `herald: ${answer.error?.message ?? 'unauthorized'}; ${this.#tokenNote}. Give --token, set HERALD_TOKEN, or point --data-dir/HERALD_DATA_DIR at the daemon's data dir`);
     }
     return answer;
   }
@@ -96,23 +99,18 @@ export function normaliseUrl(text: string): string {
 }
 
 /**
- * A local daemon's generated token (`<data_dir>/mi.token`, data_dir from HERALD_CONFIG or
- * the default), read only for loopback URLs so it never travels off the machine.
+ * The client a verb uses: --token, then HERALD_TOKEN, then (for loopback URLs only, so a
+ * token file never travels off the machine) a local daemon's `<data_dir>/mi.token`.
  */
-async function localToken(baseUrl: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  if (!isLoopbackHost(new URL(baseUrl).hostname)) return undefined;
-  try {
-    const { config } = await loadConfig(undefined, env);
-    const token = (await readFile(join(resolve(config.data_dir), TOKEN_FILE), 'utf8')).trim();
-    return token === '' ? undefined : token;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The client a verb uses: flags, then HERALD_URL / HERALD_TOKEN, then a local token file, then defaults. */
 export async function clientFrom(flags: ClientFlags, env: NodeJS.ProcessEnv = process.env): Promise<MiClient> {
   const baseUrl = normaliseUrl(flags.url ?? env.HERALD_URL ?? DEFAULT_URL);
-  const envToken = env.HERALD_TOKEN !== undefined && env.HERALD_TOKEN !== '' ? env.HERALD_TOKEN : undefined;
-  return new MiClient(baseUrl, flags.token ?? envToken ?? await localToken(baseUrl, env));
+  if (flags.token !== undefined) return new MiClient(baseUrl, flags.token, 'the token came from --token');
+  if (env.HERALD_TOKEN !== undefined && env.HERALD_TOKEN !== '') return new MiClient(baseUrl, env.HERALD_TOKEN, 'the token came from HERALD_TOKEN');
+  if (!isLoopbackHost(new URL(baseUrl).hostname)) {
+    return new MiClient(baseUrl, undefined, 'no token was given (a token file is read only for loopback URLs)');
+  }
+  const found = await findLocalToken({ dataDir: flags.dataDir, env });
+  return found.token !== undefined
+    ? new MiClient(baseUrl, found.token, `the token came from ${found.tried.at(-1)}`)
+    : new MiClient(baseUrl, undefined, `no token file found; looked in ${found.tried.join(', ')}`);
 }

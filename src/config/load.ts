@@ -16,7 +16,7 @@ export type ConfigEnv = Readonly<Record<string, string | undefined>>;
 
 /**
  * Loads herald.yaml: explicit path, else HERALD_CONFIG, else embedded defaults.
- * Environment overrides secrets (HERALD_TOKEN). Every problem is reported at once,
+ * Environment overrides secrets (HERALD_TOKEN) and the data dir (HERALD_DATA_DIR). Every problem is reported at once,
  * each with its key path.
  * @throws HeraldError HERALD_ERR_CONFIG
  */
@@ -72,6 +72,9 @@ function crossKeyProblems(config: HeraldConfig): string[] {
 }
 
 function applyEnv(candidate: Record<string, unknown>, env: ConfigEnv): void {
+  // The CLI looks for mi.token under HERALD_DATA_DIR too, so daemon and CLI agree on one place.
+  const dataDir = env.HERALD_DATA_DIR;
+  if (dataDir !== undefined && dataDir !== '') candidate.data_dir = dataDir;
   const token = env.HERALD_TOKEN;
   if (token !== undefined && token !== '') {
     const mi = (candidate.mi ?? {}) as Record<string, unknown>;

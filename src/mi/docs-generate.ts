@@ -7,6 +7,7 @@ import type { MiCommandDescription } from './command.js';
 import { renderMiMarkdown } from './docs.js';
 import { MI_COMMANDS_KEY, MiCommandRegistry } from './registry.js';
 import { MI_ADDRESS_KEY, type MiAddress } from './service.js';
+import { loadOrCreateToken } from './token.js';
 
 export interface GeneratedMiDocs {
   /** The generated section of docs/mi.md. */
@@ -35,7 +36,12 @@ export async function generateMiDocs(): Promise<GeneratedMiDocs> {
     try {
       const registry = daemon.runtime.shared.get(MI_COMMANDS_KEY) as MiCommandRegistry;
       const { url } = daemon.runtime.shared.get(MI_ADDRESS_KEY) as MiAddress;
-      const response = await fetch(`${url}/mi`, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'which' }) });
+      const token = await loadOrCreateToken(daemon.runtime.dataDir, silentLogger());
+      const response = await fetch(`${url}/mi`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'which' }),
+      });
       const answer = (await response.json()) as { result: MiCommandDescription[] };
       return { markdown: renderMiMarkdown(registry.list()), which: answer.result };
     } finally {

@@ -21,6 +21,8 @@ export const RPC_ERROR = Object.freeze({
   UNAVAILABLE: -32004,
   /** Missing or wrong bearer token (sent with HTTP 401). */
   UNAUTHORIZED: -32010,
+  /** Refused Origin or Host header (sent with HTTP 403). */
+  FORBIDDEN: -32011,
 });
 
 export interface JsonRpcErrorObject {

@@ -9,6 +9,7 @@ import { EventStreams } from './event-stream.js';
 import { rpcError, RPC_ERROR } from './jsonrpc.js';
 import type { MiCommandRegistry } from './registry.js';
 import { tokenMatches, type MiAuthPolicy } from './token.js';
+import { createHttpGuard, createMediaTypeGuard, isJsonMediaType, type HttpGuardOptions } from '../runtime/http-guard.js';
 
 /*
  *  The management interface over HTTP:
@@ -17,7 +18,9 @@ import { tokenMatches, type MiAuthPolicy } from './token.js';
  *    GET  /events/stream   Server-Sent Events, one bus tap per client, optional ?filter=
  *    GET  /health          200 ready / 503 not ready, from the status registry (no token needed)
  *
- *  Every route but /health checks the bearer token first, before any body is read.
+ *  Every route first passes the Origin/Host guard (runtime/http-guard.ts), then every route
+ *  but /health checks the bearer token; both before any body is read. /mi then refuses
+ *  anything but a JSON media type (415), so a page's text/plain or form POST never runs.
  */
 
 export interface MiServerOptions {
@@ -27,6 +30,8 @@ export interface MiServerOptions {
   readonly shared: Map<string, unknown>;
   readonly logger: Logger;
   readonly auth: MiAuthPolicy;
+  /** Which Origin and Host headers are accepted (mi.allowed_origins, mi.allowed_hosts, the listen host). */
+  readonly guard: HttpGuardOptions;
   /** Largest request body. Bigger ones get HTTP 413. */
   readonly maxBodyBytes: number;
   /** Most calls in one batch. */
@@ -62,10 +67,12 @@ export function createMiServer(options: MiServerOptions): MiServer {
       code: RPC_ERROR.INVALID_REQUEST, message: `Not found: ${request.method} ${request.url}; use POST /mi, GET /events/stream or GET /health`,
     }));
   });
+  app.addHook('onRequest', createHttpGuard(options.guard, refuseAsRpc));
   app.addHook('onRequest', async (request, reply) => {
     if (options.auth.token === undefined || request.url.split('?')[0] === '/health') return;
     if (tokenMatches(options.auth.token, request.headers.authorization)) return;
-    await reply.code(401).header('www-authenticate', 'Bearer realm="herald"').type(JSON_TYPE).send(rpcError(null, {
+    // Connection: close, so a client guessing tokens pays a new connection per guess.
+    await reply.code(401).header('www-authenticate', 'Bearer realm="herald"').header('connection', 'close').type(JSON_TYPE).send(rpcError(null, {
       code: RPC_ERROR.UNAUTHORIZED,
       message: request.headers.authorization === undefined
         ? 'Unauthorized: this interface needs "Authorization: Bearer <token>" (herald: --token or HERALD_TOKEN)'
@@ -85,7 +92,8 @@ function registerRpcRoute(app: FastifyInstance, options: MiServerOptions): void 
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
-    scope.post('/mi', async (request, reply) => {
+    const jsonOnly = createMediaTypeGuard(isJsonMediaType, 'application/json', refuseAsRpc);
+    scope.post('/mi', { onRequest: jsonOnly }, async (request, reply) => {
       const body = typeof request.body === 'string' ? request.body : '';
       const answer = await dispatchBody(body, { registry: options.registry, ctx, maxBatch: options.maxBatch });
       if (answer === undefined) return reply.code(204).send();
@@ -95,6 +103,12 @@ function registerRpcRoute(app: FastifyInstance, options: MiServerOptions): void 
       code: RPC_ERROR.INVALID_REQUEST, message: 'Invalid request: JSON-RPC calls are POSTed to /mi',
     })));
   });
+}
+
+/** A refusal from a guard, as a JSON-RPC error (403 → -32011, anything else → -32600). */
+function refuseAsRpc(reply: FastifyReply, status: number, message: string): FastifyReply {
+  const code = status === 403 ? RPC_ERROR.FORBIDDEN : RPC_ERROR.INVALID_REQUEST;
+  return reply.code(status).header('connection', 'close').type(JSON_TYPE).send(rpcError(null, { code, message }));
 }
 
 function bigintAsString(_key: string, value: unknown): unknown {

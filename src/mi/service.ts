@@ -47,6 +47,10 @@ export const startMiService: ServiceStarter = async (runtime): Promise<Service |
   const registry = miCommandRegistry(runtime.shared);
   const server = createMiServer({
     bus: runtime.bus, registry, shared: runtime.shared, logger: runtime.logger, auth,
+    guard: {
+      allowedOrigins: config.allowed_origins, allowedHosts: config.allowed_hosts, listenHost: listen.host,
+      keys: { origins: 'mi.allowed_origins', hosts: 'mi.allowed_hosts' },
+    },
     maxBodyBytes: config.max_body_bytes, maxBatch: config.max_batch, streamBufferEvents: config.stream_buffer_events,
   });
   const disposers = builtinCommands({

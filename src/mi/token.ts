@@ -28,8 +28,9 @@ export interface AuthOptions {
 /**
  * Decides whether calls need a bearer token, and which:
  * - a token from config or HERALD_TOKEN is always enforced;
- * - else `mi.require_token: true` enforces one generated into `<data_dir>/mi.token`;
- * - else loopback runs without one, and any other address refuses to start.
+ * - else `mi.require_token: true` (the default) enforces one generated into `<data_dir>/mi.token`;
+ * - else loopback runs without one, with a warning (any local user reaches 127.0.0.1),
+ *   and any other address refuses to start.
  * @throws HeraldError HERALD_ERR_CONFIG when the address is exposed and no token is set.
  */
 export async function resolveAuthPolicy(options: AuthOptions): Promise<MiAuthPolicy> {
@@ -37,7 +38,11 @@ export async function resolveAuthPolicy(options: AuthOptions): Promise<MiAuthPol
     return { token: options.configuredToken, source: 'config' };
   }
   if (options.requireToken) return { token: await loadOrCreateToken(options.dataDir, options.logger), source: 'file' };
-  if (options.loopback) return { token: undefined, source: 'none' };
+  if (options.loopback) {
+    options.logger.warn({ listen: options.listen },
+      'The management interface takes calls without a token (mi.require_token: false): every local user can drive this daemon.');
+    return { token: undefined, source: 'none' };
+  }
   throw new HeraldError('HERALD_ERR_CONFIG',
     `Refusing to start the management interface on ${options.listen}: it is not a loopback address, so every call must carry a `
     + 'bearer token, and none is set. Set mi.token (or HERALD_TOKEN), or mi.require_token: true to generate one into '

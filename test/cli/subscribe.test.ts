@@ -21,7 +21,7 @@ async function ttlOf(env: Record<string, string>, socket: string): Promise<numbe
 
 test('subscribe flatstore, raise writes the line, subscribers shows the TTL, --expire 0 removes it', async (t) => {
   const d = await startTestDaemon(t);
-  const env = { HERALD_URL: d.url };
+  const env = d.cliEnv;
   const socket = `flatstore:${join(d.root, 'x.log')}`;
   const subscribed = await runCli(['subscribe', socket, '--event', 'E_CORE_LOG', '--expire', '60'], env);
   assert.equal(subscribed.code, 0, subscribed.stderr);
@@ -53,7 +53,7 @@ test('subscribe flatstore, raise writes the line, subscribers shows the TTL, --e
 
 test('subscribing a file outside files.roots is refused, naming the allowed roots', async (t) => {
   const d = await startTestDaemon(t);
-  const run = await runCli(['subscribe', 'flatstore:/etc/passwd', '--event', 'E_CORE_LOG'], { HERALD_URL: d.url });
+  const run = await runCli(['subscribe', 'flatstore:/etc/passwd', '--event', 'E_CORE_LOG'], d.cliEnv);
   assert.equal(run.code, 1);
   assert.match(run.stderr, /\/etc\/passwd .*outside the allowed roots: /);
   assert.ok(run.stderr.includes(await realpath(d.root)), 'the message names the root');
@@ -61,7 +61,7 @@ test('subscribing a file outside files.roots is refused, naming the allowed root
 
 test('unsubscribe removes a socket\'s subscriptions', async (t) => {
   const d = await startTestDaemon(t);
-  const env = { HERALD_URL: d.url };
+  const env = d.cliEnv;
   await d.result('event_subscribe', { socket: 'memory:cli-unsub', event: 'E_CORE_LOG' });
   await d.result('event_subscribe', { socket: 'memory:cli-unsub', filter: 'level>=error' });
   const one = await runCli(['unsubscribe', 'memory:cli-unsub', '--event', 'E_CORE_LOG'], env);

@@ -9,7 +9,7 @@ const warning = (source: string) => ({ event: 'E_CORE_THRESHOLD', params: { sour
 
 /** Starts `herald tail ARGS`, resolves once it is connected, and collects stdout lines. */
 async function startTail(t: { after(fn: () => void): void }, d: TestDaemon, args: string[]) {
-  const child = spawnCli(['tail', ...args], { HERALD_URL: d.url });
+  const child = spawnCli(['tail', ...args], d.cliEnv);
   t.after(() => child.kill());
   const lines: string[] = [];
   let pending = '';
@@ -58,7 +58,7 @@ test('herald tail prints one plain line per event for people when stdout is not 
 
 test('herald tail with a bad filter exits 1 with the syntax error', async (t) => {
   const d = await startTestDaemon(t);
-  const run = await runCli(['tail', '--filter', 'level>='], { HERALD_URL: d.url });
+  const run = await runCli(['tail', '--filter', 'level>='], d.cliEnv);
   assert.equal(run.code, 1);
   assert.match(run.stderr, /Filter syntax error at position/);
 });

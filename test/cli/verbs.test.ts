@@ -7,7 +7,7 @@ import { runCli } from './mi-cli-helpers.js';
 
 test('status prints every status identifier as a table; --json gives the sr_list_status result', async (t) => {
   const d = await startTestDaemon(t);
-  const [table, json] = await Promise.all([runCli(['status'], { HERALD_URL: d.url }), runCli(['status', '--json'], { HERALD_URL: d.url })]);
+  const [table, json] = await Promise.all([runCli(['status'], d.cliEnv), runCli(['status', '--json'], d.cliEnv)]);
   assert.equal(table.code, 0, table.stderr);
   assert.match(table.stdout, /^GROUP\s+IDENTIFIER\s+READY\s+STATUS\s+DETAILS\ncore\s+main\s+ready\s+1\s+running\n$/);
   assert.deepEqual(JSON.parse(json.stdout), [{ Name: 'core', Identifiers: [{ Name: 'main', Readiness: true, Status: 1, Details: 'running' }] }]);
@@ -18,7 +18,7 @@ test('stats prints totals, events and subscribers; --json gives get_statistics',
   await d.result('event_subscribe', { socket: 'memory:cli-stats', event: 'E_CORE_THRESHOLD' });
   await d.result('raise_event', { event: 'E_CORE_THRESHOLD', params: { source: 'dns', time: 1, extra: '' } });
   await d.daemon.runtime.bus.drain();
-  const [table, json] = await Promise.all([runCli(['stats'], { HERALD_URL: d.url }), runCli(['stats', '--json'], { HERALD_URL: d.url })]);
+  const [table, json] = await Promise.all([runCli(['stats'], d.cliEnv), runCli(['stats', '--json'], d.cliEnv)]);
   assert.equal(table.code, 0, table.stderr);
   assert.match(table.stdout, /^RAISED\s+DELIVERED\s+DROPPED\s+FAILED\s+QUEUED\n1\s+1\s+0\s+0\s+0\n/);
   assert.match(table.stdout, /\nEVENT\s+RAISED\s+DELIVERED\s+DROPPED\s+FAILED\nE_CORE_THRESHOLD\s+1\s+1\s+0\s+0\n/);
@@ -30,19 +30,19 @@ test('rotate reopens a file and says so; --json gives the evi_flat_rotate result
   const d = await startTestDaemon(t);
   const path = join(d.root, 'cli-rotate.log');
   await d.result('event_subscribe', { socket: `flatstore:${path}`, event: 'E_CORE_LOG' });
-  const human = await runCli(['rotate', path], { HERALD_URL: d.url });
+  const human = await runCli(['rotate', path], d.cliEnv);
   assert.equal(human.code, 0, human.stderr);
   assert.equal(human.stdout, `rotated ${path} (1 file reopened)\n`);
-  const json = await runCli(['rotate', path, '--json'], { HERALD_URL: d.url });
+  const json = await runCli(['rotate', path, '--json'], d.cliEnv);
   assert.equal(JSON.parse(json.stdout).rotated, 1);
-  const missing = await runCli(['rotate', join(d.root, 'nope.log')], { HERALD_URL: d.url });
+  const missing = await runCli(['rotate', join(d.root, 'nope.log')], d.cliEnv);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /No open events file matches/);
 });
 
 test('subscribe and raise with --json print the command results', async (t) => {
   const d = await startTestDaemon(t);
-  const env = { HERALD_URL: d.url };
+  const env = d.cliEnv;
   const sub = await runCli(['subscribe', 'memory:cli-json', '--filter', 'level>=warning', '--json'], env);
   assert.deepEqual(JSON.parse(sub.stdout), { action: 'subscribed', socket: 'memory:cli-json', filter: 'level>=warning', expire: 3600, ttl: 3600 });
   const raised = await runCli(['raise', 'E_CORE_THRESHOLD', 'source=dns', 'time=5', 'extra=x', '--json'], env);

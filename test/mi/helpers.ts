@@ -2,8 +2,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
+import { createLogger, type Logger } from '../../src/log/logger.js';
 import { startDaemon, type Daemon } from '../../src/serve/serve.js';
 import type { MiAddress } from '../../src/mi/service.js';
+import { findLocalToken } from '../../src/cli/token-lookup.js';
 
 export interface TestDaemon {
   readonly daemon: Daemon;
@@ -13,7 +15,15 @@ export interface TestDaemon {
   /** The one directory under files.roots. */
   readonly root: string;
   readonly announced: readonly string[];
-  /** POSTs a raw body to /mi. */
+  /** herald.yaml of this daemon. */
+  readonly configPath: string;
+  /** The daemon's token as the CLI finds it (undefined when it runs without one). */
+  readonly token: string | undefined;
+  /** `Authorization` header carrying the token, or nothing. */
+  readonly auth: Record<string, string>;
+  /** Environment for a CLI child: HERALD_URL, and HERALD_CONFIG so it finds the token file by itself. */
+  readonly cliEnv: Record<string, string>;
+  /** POSTs a raw body to /mi with the token (unless `headers` sets authorization). */
   post(body: string, headers?: Record<string, string>): Promise<Response>;
   /** One JSON-RPC call with id 1; returns the parsed response object. */
   call(method: string, params?: unknown, headers?: Record<string, string>): Promise<RpcReply>;
@@ -53,19 +63,21 @@ export async function writeTestConfig(mi: Record<string, unknown> = {}, extra: R
 /** Starts a real daemon on a free port; stops it and removes its files after the test. */
 export async function startTestDaemon(
   t: TestContext,
-  options: { mi?: Record<string, unknown>; extra?: Record<string, unknown>; env?: Record<string, string> } = {},
+  options: { mi?: Record<string, unknown>; extra?: Record<string, unknown>; env?: Record<string, string>; logger?: Logger } = {},
 ): Promise<TestDaemon> {
   const { dir, root, configPath } = await writeTestConfig(options.mi, options.extra);
   const announced: string[] = [];
-  const daemon = await startDaemon({ configPath, env: options.env ?? {}, announce: (line) => announced.push(line) });
+  const daemon = await startDaemon({ configPath, env: options.env ?? {}, announce: (line) => announced.push(line), logger: options.logger });
   t.after(async () => {
     await daemon.stop();
     await rm(dir, { recursive: true, force: true });
   });
   const address = daemon.runtime.shared.get('mi.address') as MiAddress;
   const url = address.url;
+  const token = await testToken(configPath, options.env, options.mi?.token);
+  const auth: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
   const post = (body: string, headers: Record<string, string> = {}) =>
-    fetch(`${url}/mi`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    fetch(`${url}/mi`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth, ...headers }, body });
   const call = async (method: string, params?: unknown, headers?: Record<string, string>) => {
     const response = await post(JSON.stringify({ jsonrpc: '2.0', id: 1, method, ...(params !== undefined ? { params } : {}) }), headers);
     return (await response.json()) as RpcReply;
@@ -75,5 +87,20 @@ export async function startTestDaemon(
     if (reply.error !== undefined) throw new Error(`${method} failed: ${reply.error.code} ${reply.error.message}`);
     return reply.result as T;
   };
-  return { daemon, url, dir, root, announced, post, call, result };
+  const cliEnv = { HERALD_URL: url, HERALD_CONFIG: configPath };
+  return { daemon, url, dir, root, announced, configPath, token, auth, cliEnv, post, call, result };
+}
+
+/** The token a client of this daemon uses: HERALD_TOKEN or mi.token if the daemon got one, else the file the CLI finds. */
+async function testToken(configPath: string, env: Record<string, string> | undefined, configured: unknown): Promise<string | undefined> {
+  if (env?.HERALD_TOKEN !== undefined) return env.HERALD_TOKEN;
+  if (typeof configured === 'string') return configured;
+  return (await findLocalToken({ env: { HERALD_CONFIG: configPath } })).token;
+}
+
+/** A logger whose lines (parsed JSON) land in the returned array. */
+export function capturingLogger(level = 'info'): { logger: Logger; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  const logger = createLogger({ level, destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
+  return { logger, lines };
 }

@@ -38,7 +38,7 @@ test('the stream sends matching events as JSON event records, and nothing else',
   const d = await startTestDaemon(t);
   const controller = new AbortController();
   t.after(() => controller.abort());
-  const response = await fetch(`${d.url}/events/stream?filter=${encodeURIComponent('level>=warning')}`, { signal: controller.signal });
+  const response = await fetch(`${d.url}/events/stream?filter=${encodeURIComponent('level>=warning')}`, { headers: d.auth, signal: controller.signal });
   assert.equal(response.status, 200);
   assert.match(response.headers.get('content-type') ?? '', /^text\/event-stream/);
   const messages = readMessages(response, 2);
@@ -55,19 +55,19 @@ test('the stream sends matching events as JSON event records, and nothing else',
 
 test('a bad filter gets 400 with the syntax error', async (t) => {
   const d = await startTestDaemon(t);
-  const response = await fetch(`${d.url}/events/stream?filter=${encodeURIComponent('level>=')}`);
+  const response = await fetch(`${d.url}/events/stream?filter=${encodeURIComponent('level>=')}`, { headers: d.auth });
   assert.equal(response.status, 400);
   const body = await response.json() as { error: string; code: string };
   assert.match(body.error, /Filter syntax error at position/);
   assert.equal(body.code, 'HERALD_ERR_FILTER_SYNTAX');
-  const twice = await fetch(`${d.url}/events/stream?filter=a&filter=b`);
+  const twice = await fetch(`${d.url}/events/stream?filter=a&filter=b`, { headers: d.auth });
   assert.equal(twice.status, 400);
 });
 
 test('a client that disconnects is removed and its tap released', async (t) => {
   const d = await startTestDaemon(t);
   const controller = new AbortController();
-  const response = await fetch(`${d.url}/events/stream`, { signal: controller.signal });
+  const response = await fetch(`${d.url}/events/stream`, { headers: d.auth, signal: controller.signal });
   assert.equal(response.status, 200);
   await waitForClients(d, 1);
   controller.abort();
@@ -83,7 +83,7 @@ test('a client that does not read loses events beyond its backlog, counted, and 
   t.after(() => socket.destroy());
   let received = '';
   socket.on('data', (chunk) => { received += chunk.toString(); });
-  socket.write(`GET /events/stream HTTP/1.1\r\nHost: ${address.host}\r\n\r\n`);
+  socket.write(`GET /events/stream HTTP/1.1\r\nHost: ${address.host}\r\nAuthorization: ${d.auth.authorization}\r\n\r\n`);
   await waitForClients(d, 1);
   socket.pause();
   const big = { ...LOG, message: 'x'.repeat(64 * 1024) };

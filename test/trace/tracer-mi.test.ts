@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { findLocalToken } from '../../src/cli/token-lookup.js';
 import { sendUdp, startCollector } from './collector-daemon.js';
 import { loadFixtures, until } from './tracer-fixtures.js';
 
@@ -13,8 +14,10 @@ interface Status {
 test('MI: sip_trace (2.x positional), tracer:trace, trace_search and trace_show over JSON-RPC', async (t) => {
   const d = await startCollector(t, { mi: { listen: '127.0.0.1:0' } });
   const { url } = d.daemon.runtime.shared.get('mi.address') as { url: string };
+  const { token } = await findLocalToken({ env: { HERALD_CONFIG: d.configPath } });
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
   const call = async <T = Status>(method: string, params?: unknown) => {
-    const response = await fetch(`${url}/mi`, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
+    const response = await fetch(`${url}/mi`, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
     const answer = (await response.json()) as { result?: T; error?: { code: number; message: string } };
     return { result: answer.result as T, error: answer.error };
   };

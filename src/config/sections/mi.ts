@@ -9,8 +9,16 @@ export const MiSection = Type.Object({
   }),
   token: Type.Optional(Type.String({ minLength: 16, description: 'Bearer token every call must carry. Overridden by HERALD_TOKEN.' })),
   require_token: Type.Boolean({
-    default: false,
-    description: 'Demand a bearer token even on loopback. With no mi.token/HERALD_TOKEN, one is generated into <data_dir>/mi.token (mode 0600) on first start and reused.',
+    default: true,
+    description: 'Demand a bearer token, loopback included (any local user reaches 127.0.0.1). With no mi.token/HERALD_TOKEN, one is generated into <data_dir>/mi.token (mode 0600) on first start and reused; the CLI finds it. false serves loopback without a token, with a warning at start.',
+  }),
+  allowed_origins: Type.Array(Type.String({ minLength: 1 }), {
+    default: [],
+    description: 'Web origins (scheme://host[:port]) whose pages may call the interface. A request carrying any other Origin header gets HTTP 403, so a page the operator opens cannot drive the daemon.',
+  }),
+  allowed_hosts: Type.Array(Type.String({ minLength: 1 }), {
+    default: [],
+    description: 'Host names accepted in the Host header besides the listen address, localhost, 127.0.0.1 and ::1 (any IP literal when listening on 0.0.0.0 or ::). Others get HTTP 403: this stops DNS rebinding.',
   }),
   max_body_bytes: Type.Integer({ minimum: 256, default: 1_048_576, description: 'Largest request body; bigger requests get HTTP 413.' }),
   max_batch: Type.Integer({ minimum: 1, default: 100, description: 'Most calls in one JSON-RPC batch; longer batches are refused as invalid requests.' }),

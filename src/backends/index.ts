@@ -1,5 +1,6 @@
 import type { BackendRegistry } from '../bus/backend-registry.js';
 import { flatstoreBackend } from './flatstore/index.js';
+import { httpBackend, httpsBackend } from './http/index.js';
 import { jsonlBackend } from './jsonl/index.js';
 import { memoryBackend } from './memory/index.js';
 import { tcpBackend } from './tcp/index.js';
@@ -12,5 +13,7 @@ export function registerShippedBackends(registry: BackendRegistry): BackendRegis
   registry.register(jsonlBackend);
   registry.register(udpBackend);
   registry.register(tcpBackend);
+  registry.register(httpBackend);
+  registry.register(httpsBackend);
   return registry;
 }

@@ -1,4 +1,5 @@
 import type { TObject } from '@sinclair/typebox';
+import { HttpOptionsSchema } from './http/schema.js';
 import { TcpOptionsSchema } from './tcp/schema.js';
 import { UdpOptionsSchema } from './udp/schema.js';
 
@@ -6,4 +7,5 @@ import { UdpOptionsSchema } from './udp/schema.js';
 export const NETWORK_BACKEND_PAGES: ReadonlyArray<{ readonly page: string; readonly schema: TObject }> = [
   { page: 'docs/backends/udp.md', schema: UdpOptionsSchema },
   { page: 'docs/backends/tcp.md', schema: TcpOptionsSchema },
+  { page: 'docs/backends/http.md', schema: HttpOptionsSchema },
 ];

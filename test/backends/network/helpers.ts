@@ -93,3 +93,50 @@ export async function tcpPeer(
     close,
   };
 }
+
+export interface HttpHit {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: import('node:http').IncomingHttpHeaders;
+  readonly body: string;
+  readonly connection: number;
+}
+
+/** An HTTP server on loopback answering each request with `respond` (default 204). */
+export async function httpPeer(
+  t: Cleanup,
+  respond: (hit: HttpHit, count: number) => { status: number; headers?: Record<string, string>; body?: string } = () => ({ status: 204 }),
+): Promise<{ readonly url: string; readonly hits: HttpHit[]; waitForHits(count: number): Promise<void> }> {
+  const { createServer } = await import('node:http');
+  const hits: HttpHit[] = [];
+  const waiters: Array<{ count: number; resolve: () => void }> = [];
+  const connections = new WeakMap<object, number>();
+  let connectionCount = 0;
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      if (!connections.has(request.socket)) connections.set(request.socket, ++connectionCount);
+      const hit = { method: request.method ?? '', url: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString(), connection: connections.get(request.socket) ?? 0 };
+      hits.push(hit);
+      const answer = respond(hit, hits.length);
+      response.writeHead(answer.status, answer.headers).end(answer.body);
+      for (const waiter of [...waiters]) {
+        if (hits.length >= waiter.count) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve();
+        }
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  }));
+  return {
+    url: `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`,
+    hits,
+    waitForHits: (count) => (hits.length >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve }))),
+  };
+}

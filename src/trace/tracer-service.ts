@@ -5,10 +5,12 @@ import { sharedThresholds } from '../process/service.js';
 import type { Runtime, Service, ServiceStarter } from '../serve/runtime.js';
 import { storeKey } from './destinations/create.js';
 import { StoreDestination } from './destinations/store.js';
+import { createDestinationPolicy } from './destination-policy.js';
 import { TraceIngest } from './ingest.js';
 import { openTraceStore } from './store/open.js';
 import type { TraceStore } from './store/types.js';
 import { Tracer } from './tracer.js';
+import { parseTraceId } from './tracer-ids.js';
 import { traceCommands } from './tracer-mi.js';
 
 /** `runtime.shared` keys the trace service publishes for the collectors and MI. */
@@ -64,6 +66,12 @@ function scheduleRetention(runtime: Runtime, store: TraceStore): () => Promise<v
   };
 }
 
+/** The stores the config names, as storeKey()s: trace_start may use only these. */
+function configuredStores(config: Runtime['config']['trace']): string[] {
+  const inIds = config.ids.map((text) => parseTraceId(text).destination).flatMap((spec) => (spec.kind === 'store' ? [storeKey(spec.url, spec.table)] : []));
+  return [storeKey(config.store, config.table), ...inIds];
+}
+
 async function openTracer(runtime: Runtime, ingest: TraceIngest): Promise<Tracer> {
   const config = runtime.config.trace;
   const tracer = await Tracer.open({
@@ -76,6 +84,7 @@ async function openTracer(runtime: Runtime, ingest: TraceIngest): Promise<Tracer
     logger: runtime.logger,
     hepAuthKey: runtime.config.hep.auth_key,
     sharedStores: new Map([[storeKey(config.store, config.table), ingest]]),
+    checkRuntimeDestination: createDestinationPolicy({ allowed: config.allowed_destinations, configuredStores: configuredStores(config) }),
     ingest: { maxBatchRows: config.max_batch_rows, flushIntervalMs: config.flush_interval_ms, maxQueueRows: config.max_queue_rows },
   });
   tracer.addDestination(STORE_TRACE_ID, new StoreDestination(ingest, { owned: false, uri: config.store }));

@@ -1,6 +1,7 @@
 import { HeraldError } from '../errors/herald-error.js';
 import type { Logger } from '../log/logger.js';
 import type { SipSummary } from '../process/autoscale/sip-batch.js';
+import type { DestinationCheck } from './destination-policy.js';
 import { createDestination, type DestinationContext } from './destinations/create.js';
 import { TracedMessage, type Endpoint, type TraceDestination } from './destinations/types.js';
 import { parseSip, type SipParseError } from './sip/index.js';
@@ -55,6 +56,8 @@ export interface TracerOptions extends Omit<DestinationContext, 'warnings'> {
   readonly logger?: Logger;
   /** Larger messages are refused ('sip_oversized'). Default 65535. */
   readonly maxMessageBytes?: number;
+  /** Runs on every trace_start destination before it is created (the daemon passes trace.allowed_destinations). */
+  readonly checkRuntimeDestination?: DestinationCheck;
 }
 
 interface TraceId {
@@ -188,12 +191,15 @@ export class Tracer {
 
   /**
    * trace_start: a dynamic id sending matching calls to `uri`.
-   * @throws HeraldError HERALD_ERR_INVALID_PARAMS (id taken, bad filter), HERALD_ERR_CONFIG (bad uri), HERALD_ERR_PATH_NOT_ALLOWED
+   * @throws HeraldError HERALD_ERR_INVALID_PARAMS (id taken, bad filter), HERALD_ERR_CONFIG (bad uri), HERALD_ERR_PATH_NOT_ALLOWED,
+   *   HERALD_ERR_NOT_ALLOWED (refused by checkRuntimeDestination)
    */
   async start(name: string, uri: string, filters: readonly string[] = []): Promise<TraceIdStatus> {
     if (this.#ids.has(name)) throw new HeraldError('HERALD_ERR_INVALID_PARAMS', `Trace id "${name}" already exists; trace_stop it first or pick another id`);
     const filter = new CallFilter(parseFilters(filters));
-    const destination = createDestination(parseDestination(uri), this.#context);
+    const spec = parseDestination(uri);
+    this.#options.checkRuntimeDestination?.(spec);
+    const destination = createDestination(spec, this.#context);
     await destination.open();
     if (this.#ids.has(name)) {
       await destination.close();

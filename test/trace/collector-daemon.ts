@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
+import { findLocalToken } from '../../src/cli/token-lookup.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { ingestCounters } from '../../src/mi/ingest-counters.js';
 import { startDaemon, type Daemon } from '../../src/serve/serve.js';
@@ -69,4 +70,21 @@ export async function sendTcp(port: number, pieces: readonly Buffer[]): Promise<
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
   await new Promise<void>((resolve) => socket.end(() => resolve()));
+}
+
+export interface MiAnswer<T> {
+  readonly result: T;
+  readonly error?: { readonly code: number; readonly message: string };
+}
+
+/** JSON-RPC calls to a collector started with `mi: { listen: '127.0.0.1:0' }`, with the token the CLI would find. */
+export async function miCaller(d: TestDaemon): Promise<<T>(method: string, params?: unknown) => Promise<MiAnswer<T>>> {
+  const { url } = d.daemon.runtime.shared.get('mi.address') as { url: string };
+  const { token } = await findLocalToken({ env: { HERALD_CONFIG: d.configPath } });
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+  return async <T>(method: string, params?: unknown) => {
+    const response = await fetch(`${url}/mi`, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
+    const answer = (await response.json()) as { result?: T; error?: { code: number; message: string } };
+    return { result: answer.result as T, error: answer.error };
+  };
 }

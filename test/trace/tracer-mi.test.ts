@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { findLocalToken } from '../../src/cli/token-lookup.js';
-import { sendUdp, startCollector } from './collector-daemon.js';
+import { miCaller, sendUdp, startCollector } from './collector-daemon.js';
 import { loadFixtures, until } from './tracer-fixtures.js';
 
 const HEP = loadFixtures('hep');
@@ -13,14 +12,8 @@ interface Status {
 
 test('MI: sip_trace (2.x positional), tracer:trace, trace_search and trace_show over JSON-RPC', async (t) => {
   const d = await startCollector(t, { mi: { listen: '127.0.0.1:0' } });
-  const { url } = d.daemon.runtime.shared.get('mi.address') as { url: string };
-  const { token } = await findLocalToken({ env: { HERALD_CONFIG: d.configPath } });
-  const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
-  const call = async <T = Status>(method: string, params?: unknown) => {
-    const response = await fetch(`${url}/mi`, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
-    const answer = (await response.json()) as { result?: T; error?: { code: number; message: string } };
-    return { result: answer.result as T, error: answer.error };
-  };
+  const mi = await miCaller(d);
+  const call = <T = Status>(method: string, params?: unknown) => mi<T>(method, params);
 
   assert.equal((await call('sip_trace', ['off'])).result.global, 'off', 'a lone positional on/off is the global switch');
   assert.equal((await call('tracer:trace', { mode: 'on' })).result.global, 'on');

@@ -52,8 +52,8 @@ export { eventToJsonLine, JsonLineSerializer } from './events/serialize-json.js'
 export type { EventRecordJson, JsonTimeZone } from './events/serialize-json.js';
 
 // Status/report registry
-export { StatusRegistry, SR_STATUS } from './process/status/registry.js';
-export type { IdentifierState, StatusReport, StatusRegistryOptions } from './process/status/registry.js';
+export { StatusRegistry, SR_STATUS } from './runtime/status/registry.js';
+export type { IdentifierState, StatusReport, StatusRegistryOptions } from './runtime/status/registry.js';
 
 // Core events about the process (docs/core-events.md)
 export { BUILTIN_THRESHOLD_SOURCES, createThresholds } from './process/thresholds.js';
@@ -69,20 +69,20 @@ export type { InstrumentOptions } from './process/instrument/index.js';
 export { AutoScaler, SipParsePool, WorkerPool, parseAutoScaleProfile } from './process/autoscale/index.js';
 export type { AutoScaleProfile, SipParsePoolOptions, SipSummary, WorkerPoolOptions } from './process/autoscale/index.js';
 export { sharedThresholds, startCoreEventsService } from './process/service.js';
-export { statusRegistryOf } from './process/status-service.js';
+export { statusRegistryOf } from './runtime/status.js';
 
 // Management interface
-export { defineCommand } from './mi/command.js';
-export type { MiCallContext, MiCommand, MiCommandDescription, MiCommandSpec, MiParamSpec, MiParamType, MiParamsOf } from './mi/command.js';
-export { MiCommandRegistry, miCommandRegistry, MI_COMMANDS_KEY } from './mi/registry.js';
-export { MiParamsError } from './mi/params.js';
+export { defineCommand } from './runtime/mi/command.js';
+export type { MiCallContext, MiCommand, MiCommandDescription, MiCommandSpec, MiParamSpec, MiParamType, MiParamsOf } from './runtime/mi/command.js';
+export { MiCommandRegistry, miCommandRegistry, MI_COMMANDS_KEY } from './runtime/mi/registry.js';
+export { MiParamsError } from './runtime/mi/params.js';
 export { RpcError, RPC_ERROR } from './mi/jsonrpc.js';
 export { createMiServer } from './mi/server.js';
 export type { MiServer, MiServerOptions } from './mi/server.js';
 export { startMiService, MI_ADDRESS_KEY } from './mi/service.js';
 export type { MiAddress } from './mi/service.js';
-export { IngestCounters, ingestCounters, registerIngestCounters } from './mi/ingest-counters.js';
-export type { IngestCounterSource } from './mi/ingest-counters.js';
+export { IngestCounters, ingestCounters, registerIngestCounters } from './runtime/ingest-counters.js';
+export type { IngestCounterSource } from './runtime/ingest-counters.js';
 
 // Message tracing (docs/trace.md)
 export { Tracer } from './trace/tracer.js';
@@ -108,7 +108,7 @@ export { startSipService, SIP_ADDRESS_KEY } from './sources/sip/service.js';
 // Daemon and config
 export { startDaemon } from './serve/serve.js';
 export type { Daemon, ServeOptions } from './serve/serve.js';
-export type { Runtime, Service, ServiceStarter } from './serve/runtime.js';
+export type { Runtime, Service, ServiceStarter } from './runtime/service.js';
 export { loadConfig, parseConfig, parseConfigText } from './config/load.js';
 export type { HeraldConfig } from './config/schema.js';
 export { createLogger, silentLogger } from './log/logger.js';

@@ -1,4 +1,4 @@
-import type { Runtime, Service, ServiceStarter } from '../serve/runtime.js';
+import type { Runtime, Service, ServiceStarter } from '../runtime/service.js';
 import { createFlatstoreFactory } from './flatstore/index.js';
 import { createJsonlFactory } from './jsonl/index.js';
 import { fileRegistry } from './shared/file-registry.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { isLoopbackHost } from '../mi/listen.js';
+import { isLoopbackHost } from '../runtime/listen.js';
 import { CliExit, EXIT } from './exit-codes.js';
 import { findLocalToken } from './token-lookup.js';
 

@@ -1,11 +1,11 @@
-import type { MiCallContext } from './command.js';
+import type { MiCallContext } from '../runtime/mi/command.js';
 import { toRpcError } from './errors.js';
 import {
   checkEnvelope, isResponse, rpcError, rpcResult, RPC_ERROR,
   type JsonRpcCall, type JsonRpcErrorObject, type JsonRpcResponse,
 } from './jsonrpc.js';
-import { checkParams } from './params.js';
-import type { MiCommandRegistry } from './registry.js';
+import { checkParams } from '../runtime/mi/params.js';
+import type { MiCommandRegistry } from '../runtime/mi/registry.js';
 
 export interface DispatchOptions {
   readonly registry: MiCommandRegistry;

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../log/logger.js';
 import { startDaemon } from '../serve/serve.js';
-import type { MiCommandDescription } from './command.js';
+import type { MiCommandDescription } from '../runtime/mi/command.js';
 import { renderMiMarkdown } from './docs.js';
-import { MI_COMMANDS_KEY, MiCommandRegistry } from './registry.js';
+import { MI_COMMANDS_KEY, MiCommandRegistry } from '../runtime/mi/registry.js';
 import { MI_ADDRESS_KEY, type MiAddress } from './service.js';
 import { loadOrCreateToken } from './token.js';
 

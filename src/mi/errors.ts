@@ -1,7 +1,7 @@
 import { isHeraldError, toError, type HeraldErrorCode } from '../errors/herald-error.js';
 import type { Logger } from '../log/logger.js';
 import { RPC_ERROR, RpcError, type JsonRpcErrorObject } from './jsonrpc.js';
-import { MiParamsError } from './params.js';
+import { MiParamsError } from '../runtime/mi/params.js';
 
 /** How each Herald error code is answered. Codes not listed are plain command failures (-32000). */
 const CODE_FOR: Partial<Record<HeraldErrorCode, number>> = {

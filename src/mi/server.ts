@@ -2,12 +2,12 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import type { Bus } from '../bus/bus.js';
 import { compileFilter, type CompiledFilter } from '../bus/filter/index.js';
 import type { Logger } from '../log/logger.js';
-import type { StatusRegistry } from '../process/status/registry.js';
-import type { MiCallContext } from './command.js';
+import type { StatusRegistry } from '../runtime/status/registry.js';
+import type { MiCallContext } from '../runtime/mi/command.js';
 import { dispatchBody } from './dispatch.js';
 import { EventStreams } from './event-stream.js';
 import { rpcError, RPC_ERROR } from './jsonrpc.js';
-import type { MiCommandRegistry } from './registry.js';
+import type { MiCommandRegistry } from '../runtime/mi/registry.js';
 import { tokenMatches, type MiAuthPolicy } from './token.js';
 import { createHttpGuard, createMediaTypeGuard, isJsonMediaType, type HttpGuardOptions } from '../runtime/http-guard.js';
 

@@ -2,10 +2,10 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { HeraldError } from '../errors/herald-error.js';
 import { rotateFiles } from '../backends/shared/file-registry.js';
-import type { Service, ServiceStarter } from '../serve/runtime.js';
+import type { Service, ServiceStarter } from '../runtime/service.js';
 import { builtinCommands } from './commands/index.js';
-import { httpBase, isLoopbackHost, parseListen, type ListenAddress } from './listen.js';
-import { miCommandRegistry } from './registry.js';
+import { httpBase, isLoopbackHost, parseListen, type ListenAddress } from '../runtime/listen.js';
+import { miCommandRegistry } from '../runtime/mi/registry.js';
 import { createMiServer } from './server.js';
 import { resolveAuthPolicy } from './token.js';
 

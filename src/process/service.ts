@@ -1,10 +1,10 @@
-import type { Runtime, Service, ServiceStarter } from '../serve/runtime.js';
+import type { Runtime, Service, ServiceStarter } from '../runtime/service.js';
 import { parseAutoScaleProfile, type AutoScaleProfile } from './autoscale/profile.js';
 import { SipParsePool } from './autoscale/sip-parse-pool.js';
 import { instrument } from './instrument/index.js';
 import { guardBackendFactories, heraldPinoDestination, teeLogger } from './log-events.js';
 import { watchMemory } from './memory.js';
-import { statusRegistryOf } from './status-service.js';
+import { statusRegistryOf } from '../runtime/status.js';
 import { watchTcpDisconnects } from './tcp.js';
 import { watchBuiltinSources } from './threshold-sources/index.js';
 import { createThresholds, type Thresholds } from './thresholds.js';

@@ -8,8 +8,8 @@ import { loadConfig } from '../config/load.js';
 import type { HeraldConfig } from '../config/schema.js';
 import { createDefaultCatalogue } from '../events/packs/index.js';
 import { createLogger, type Logger } from '../log/logger.js';
-import { SR_STATUS, StatusRegistry } from '../process/status/registry.js';
-import type { Runtime, Service, ServiceStarter } from './runtime.js';
+import { SR_STATUS, StatusRegistry } from '../runtime/status/registry.js';
+import type { Runtime, Service, ServiceStarter } from '../runtime/service.js';
 import { SERVICES } from './services.js';
 
 /*

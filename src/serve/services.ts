@@ -4,7 +4,7 @@ import { startCoreEventsService } from '../process/service.js';
 import { startHepService } from '../sources/hep/service.js';
 import { startSipService } from '../sources/sip/service.js';
 import { startTraceService } from '../trace/tracer-service.js';
-import type { ServiceStarter } from './runtime.js';
+import type { ServiceStarter } from '../runtime/service.js';
 
 /**
  * The services `herald serve` starts, in order; they stop in reverse order.

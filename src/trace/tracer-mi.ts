@@ -1,5 +1,5 @@
-import { defineCommand, type MiCommand } from '../mi/command.js';
-import { MiParamsError } from '../mi/params.js';
+import { defineCommand, type MiCommand } from '../runtime/mi/command.js';
+import { MiParamsError } from '../runtime/mi/params.js';
 import { renderLadder } from './ladder-render.js';
 import { searchTraces, showCall } from './search.js';
 import type { TraceStore } from './store/types.js';

@@ -1,8 +1,8 @@
 import { E_TRACE_STORE_ERROR } from '../events/packs/trace.js';
-import { registerIngestCounters } from '../mi/ingest-counters.js';
-import { miCommandRegistry } from '../mi/registry.js';
+import { registerIngestCounters } from '../runtime/ingest-counters.js';
+import { miCommandRegistry } from '../runtime/mi/registry.js';
 import { sharedThresholds } from '../process/service.js';
-import type { Runtime, Service, ServiceStarter } from '../serve/runtime.js';
+import type { Runtime, Service, ServiceStarter } from '../runtime/service.js';
 import { storeKey } from './destinations/create.js';
 import { StoreDestination } from './destinations/store.js';
 import { createDestinationPolicy } from './destination-policy.js';

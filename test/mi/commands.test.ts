@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import { memoryStore } from '../../src/backends/memory/index.js';
-import { registerIngestCounters } from '../../src/mi/ingest-counters.js';
-import type { StatusRegistry } from '../../src/process/status/registry.js';
+import { registerIngestCounters } from '../../src/runtime/ingest-counters.js';
+import type { StatusRegistry } from '../../src/runtime/status/registry.js';
 import { startTestDaemon } from './helpers.js';
 
 // Every built-in command, by its 3.x name and its 4.x alias, over real HTTP against a real daemon.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import type { StatusRegistry } from '../../src/process/status/registry.js';
+import type { StatusRegistry } from '../../src/runtime/status/registry.js';
 import { startTestDaemon } from './helpers.js';
 
 test('/health is 200 when every status identifier is ready and 503 naming the ones that are not', async (t) => {

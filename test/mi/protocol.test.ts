@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { defineCommand } from '../../src/mi/command.js';
-import { miCommandRegistry } from '../../src/mi/registry.js';
+import { defineCommand } from '../../src/runtime/mi/command.js';
+import { miCommandRegistry } from '../../src/runtime/mi/registry.js';
 import { startTestDaemon, type RpcReply } from './helpers.js';
 
 // JSON-RPC 2.0 over real HTTP against a real daemon: envelopes, batches, notifications, every error code.

@@ -8,7 +8,7 @@ import { memoryStore } from '../../src/backends/memory/index.js';
 import { loadConfig } from '../../src/config/load.js';
 import { SipParsePool } from '../../src/process/autoscale/sip-parse-pool.js';
 import { SIP_PARSE_POOL_SHARED_KEY, THRESHOLDS_SHARED_KEY, sharedThresholds, startCoreEventsService } from '../../src/process/service.js';
-import { statusRegistryOf } from '../../src/process/status-service.js';
+import { statusRegistryOf } from '../../src/runtime/status.js';
 import { startDaemon } from '../../src/serve/serve.js';
 import { uniqueMemorySocket } from '../helpers/bus.js';
 import { isolatedDaemonYaml, until } from './helpers.js';

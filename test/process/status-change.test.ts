@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { memoryStore } from '../../src/backends/memory/index.js';
-import { SR_STATUS, statusRegistryOf } from '../../src/process/status-service.js';
+import { SR_STATUS, statusRegistryOf } from '../../src/runtime/status.js';
 import { startDaemon } from '../../src/serve/serve.js';
 import { uniqueMemorySocket } from '../helpers/bus.js';
 import { isolatedDaemonYaml } from './helpers.js';

@@ -5,7 +5,7 @@ import { parseAutoScaleProfile } from '../../src/process/autoscale/profile.js';
 import { SipParsePool, parseSipSummaries } from '../../src/process/autoscale/sip-parse-pool.js';
 import { WorkerPool } from '../../src/process/autoscale/worker-pool.js';
 import { AUTO_SCALING_GROUP } from '../../src/process/autoscale/pool-scaling.js';
-import { StatusRegistry } from '../../src/process/status/registry.js';
+import { StatusRegistry } from '../../src/runtime/status/registry.js';
 import { testBus } from '../helpers/bus.js';
 import { collect, until } from './helpers.js';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { findLocalToken } from '../../src/cli/token-lookup.js';
 import { silentLogger } from '../../src/log/logger.js';
-import { ingestCounters } from '../../src/mi/ingest-counters.js';
+import { ingestCounters } from '../../src/runtime/ingest-counters.js';
 import { startDaemon, type Daemon } from '../../src/serve/serve.js';
 import { HEP_ADDRESS_KEY, type ListenerAddress } from '../../src/sources/hep/service.js';
 import { SIP_ADDRESS_KEY } from '../../src/sources/sip/service.js';

@@ -3,7 +3,7 @@ import type { FlatstoreConfig } from '../../config/sections/files-backends.js';
 import { FileBackend } from '../shared/file-backend.js';
 import { checkPermissionCap, DEFAULT_MAX_PERMISSIONS, rootsOf } from '../shared/file-options.js';
 import type { FileRegistry } from '../shared/file-registry.js';
-import { confinePath } from '../shared/files-roots.js';
+import { confinePath } from '../../runtime/files-roots.js';
 import { createFlatstoreEncoder } from './encode.js';
 import { FLATSTORE_DEFAULTS, flatstoreOptions } from './options.js';
 

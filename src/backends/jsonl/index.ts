@@ -4,7 +4,7 @@ import { JsonLineSerializer } from '../../events/serialize-json.js';
 import { FileBackend } from '../shared/file-backend.js';
 import { checkPermissionCap, DEFAULT_MAX_PERMISSIONS, rootsOf } from '../shared/file-options.js';
 import type { FileRegistry } from '../shared/file-registry.js';
-import { confinePath } from '../shared/files-roots.js';
+import { confinePath } from '../../runtime/files-roots.js';
 import { NO_ROTATION } from '../shared/rotation.js';
 import { JSONL_DEFAULTS, jsonlOptions } from './options.js';
 

@@ -1,8 +1,8 @@
 import { arch, platform } from 'node:process';
-import { defineCommand, type MiCommand } from '../command.js';
+import { defineCommand, type MiCommand } from '../../runtime/mi/command.js';
 import { ctime } from '../ctime.js';
 import { RPC_ERROR, RpcError } from '../jsonrpc.js';
-import type { MiCommandRegistry } from '../registry.js';
+import type { MiCommandRegistry } from '../../runtime/mi/registry.js';
 import { heraldVersion } from '../version.js';
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;

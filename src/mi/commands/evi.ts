@@ -1,7 +1,7 @@
 import type { SubscriberInfo } from '../../bus/subscription.js';
 import { HeraldError } from '../../errors/herald-error.js';
-import { defineCommand, type MiCommand, type MiCallContext } from '../command.js';
-import { MiParamsError } from '../params.js';
+import { defineCommand, type MiCommand, type MiCallContext } from '../../runtime/mi/command.js';
+import { MiParamsError } from '../../runtime/mi/params.js';
 
 /** OpenSIPS's default expiry for an MI subscription, in seconds. */
 export const DEFAULT_EXPIRE_SECONDS = 3600;

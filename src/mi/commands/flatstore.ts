@@ -1,5 +1,5 @@
 import type { RotationInfo } from '../../backends/shared/shared-file.js';
-import { defineCommand, type MiCommand } from '../command.js';
+import { defineCommand, type MiCommand } from '../../runtime/mi/command.js';
 
 /** Rotates the events file(s) open at `path` (logrotate's "mv, then rotate"). */
 export type RotateFiles = (path: string) => Promise<readonly RotationInfo[]>;

@@ -1,6 +1,6 @@
-import type { MiCommand } from '../command.js';
+import type { MiCommand } from '../../runtime/mi/command.js';
 import type { EventStreamStats } from '../event-stream.js';
-import type { MiCommandRegistry } from '../registry.js';
+import type { MiCommandRegistry } from '../../runtime/mi/registry.js';
 import { coreCommands } from './core.js';
 import { eviCommands } from './evi.js';
 import { flatstoreCommands, type RotateFiles } from './flatstore.js';

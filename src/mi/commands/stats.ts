@@ -1,6 +1,6 @@
-import { defineCommand, type MiCallContext, type MiCommand } from '../command.js';
+import { defineCommand, type MiCallContext, type MiCommand } from '../../runtime/mi/command.js';
 import type { EventStreamStats } from '../event-stream.js';
-import { IngestCounters, INGEST_COUNTERS_KEY } from '../ingest-counters.js';
+import { IngestCounters, INGEST_COUNTERS_KEY } from '../../runtime/ingest-counters.js';
 
 export interface StatsCommandDeps {
   /** The live stream's own counters. */

@@ -1,5 +1,5 @@
-import type { IdentifierState, StatusRegistry } from '../../process/status/registry.js';
-import { defineCommand, type MiCallContext, type MiCommand } from '../command.js';
+import type { IdentifierState, StatusRegistry } from '../../runtime/status/registry.js';
+import { defineCommand, type MiCallContext, type MiCommand } from '../../runtime/mi/command.js';
 import { ctime } from '../ctime.js';
 import { RPC_ERROR, RpcError } from '../jsonrpc.js';
 

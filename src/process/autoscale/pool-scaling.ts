@@ -1,6 +1,6 @@
 import type { Bus } from '../../bus/bus.js';
 import { E_CORE_PROC_AUTO_SCALE } from '../../events/packs/core.js';
-import { SR_STATUS, type StatusRegistry } from '../status/registry.js';
+import { SR_STATUS, type StatusRegistry } from '../../runtime/status/registry.js';
 import type { AutoScaleProfile } from './profile.js';
 import { AutoScaler } from './scaler.js';
 

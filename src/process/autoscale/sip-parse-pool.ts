@@ -1,5 +1,5 @@
 import type { Bus } from '../../bus/bus.js';
-import type { StatusRegistry } from '../status/registry.js';
+import type { StatusRegistry } from '../../runtime/status/registry.js';
 import { parseAutoScaleProfile, type AutoScaleProfile } from './profile.js';
 import { packSipBatch, parseSipBatch, unpackSipBatch, type SipBatchResult, type SipSummary } from './sip-batch.js';
 import { WorkerPool } from './worker-pool.js';

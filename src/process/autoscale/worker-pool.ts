@@ -1,7 +1,7 @@
 import type { Transferable } from 'node:worker_threads';
 import type { Bus } from '../../bus/bus.js';
 import { HeraldError } from '../../errors/herald-error.js';
-import type { StatusRegistry } from '../status/registry.js';
+import type { StatusRegistry } from '../../runtime/status/registry.js';
 import { PoolScaling } from './pool-scaling.js';
 import { PoolWorker, type TaskReply } from './pool-worker.js';
 import type { AutoScaleProfile } from './profile.js';

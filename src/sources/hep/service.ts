@@ -1,7 +1,7 @@
 import { HeraldError } from '../../errors/herald-error.js';
-import { registerIngestCounters } from '../../mi/ingest-counters.js';
-import { parseListen } from '../../mi/listen.js';
-import type { Runtime, Service, ServiceStarter } from '../../serve/runtime.js';
+import { registerIngestCounters } from '../../runtime/ingest-counters.js';
+import { parseListen } from '../../runtime/listen.js';
+import type { Runtime, Service, ServiceStarter } from '../../runtime/service.js';
 import { sharedTracer } from '../../trace/tracer-service.js';
 import type { Tracer } from '../../trace/tracer.js';
 import { sharedSipParsePool } from '../pooled-parse.js';

@@ -1,9 +1,9 @@
 import { createSocket } from 'node:dgram';
 import { isIP } from 'node:net';
 import { HeraldError } from '../../errors/herald-error.js';
-import { registerIngestCounters } from '../../mi/ingest-counters.js';
-import { parseListen } from '../../mi/listen.js';
-import type { Service, ServiceStarter } from '../../serve/runtime.js';
+import { registerIngestCounters } from '../../runtime/ingest-counters.js';
+import { parseListen } from '../../runtime/listen.js';
+import type { Service, ServiceStarter } from '../../runtime/service.js';
 import { RateLimitedWarnings } from '../../trace/tracer-warnings.js';
 import { Counters } from '../counters.js';
 import { requireTracer, type ListenerAddress } from '../hep/service.js';

@@ -1,4 +1,4 @@
-import { confinePath } from '../../backends/shared/files-roots.js';
+import { confinePath } from '../../runtime/files-roots.js';
 import type { Logger } from '../../log/logger.js';
 import { TraceIngest, type TraceIngestOptions } from '../ingest.js';
 import { createTraceStore } from '../store/open.js';

@@ -1,6 +1,6 @@
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { HeraldError } from '../../errors/herald-error.js';
+import { HeraldError } from '../errors/herald-error.js';
 
 /** A file path that passed the roots check. */
 export interface ConfinedPath {

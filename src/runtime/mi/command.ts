@@ -1,5 +1,5 @@
-import type { Bus } from '../bus/bus.js';
-import type { Logger } from '../log/logger.js';
+import type { Bus } from '../../bus/bus.js';
+import type { Logger } from '../../log/logger.js';
 
 /** The types an MI param can declare. */
 export type MiParamType = 'string' | 'int' | 'bool' | 'object' | 'array';

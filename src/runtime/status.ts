@@ -1,4 +1,4 @@
-import type { Runtime } from '../serve/runtime.js';
+import type { Runtime } from './service.js';
 import { StatusRegistry } from './status/registry.js';
 
 export { SR_STATUS, StatusRegistry } from './status/registry.js';

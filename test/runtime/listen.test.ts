@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { isLoopbackHost, parseListen } from '../../src/mi/listen.js';
+import { isLoopbackHost, parseListen } from '../../src/runtime/listen.js';
 
 test('mi.listen parses host:port and [ipv6]:port, and names the key when it cannot', () => {
   assert.deepEqual(parseListen('127.0.0.1:8888'), { host: '127.0.0.1', port: 8888 });

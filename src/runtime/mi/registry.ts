@@ -1,4 +1,4 @@
-import { HeraldError } from '../errors/herald-error.js';
+import { HeraldError } from '../../errors/herald-error.js';
 import { describeCommand, type MiCommand, type MiCommandDescription } from './command.js';
 import { nearest } from './suggest.js';
 

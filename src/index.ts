@@ -74,7 +74,7 @@ export { statusRegistryOf } from './runtime/status.js';
 // Management interface
 export { defineCommand } from './runtime/mi/command.js';
 export type { MiCallContext, MiCommand, MiCommandDescription, MiCommandSpec, MiParamSpec, MiParamType, MiParamsOf } from './runtime/mi/command.js';
-export { MiCommandRegistry, miCommandRegistry, MI_COMMANDS_KEY } from './runtime/mi/registry.js';
+export { MiCommandRegistry, miCommandRegistry } from './runtime/mi/registry.js';
 export { MiParamsError } from './runtime/mi/params.js';
 export { RpcError, RPC_ERROR } from './mi/jsonrpc.js';
 export { createMiServer } from './mi/server.js';
@@ -109,6 +109,7 @@ export { startSipService, SIP_ADDRESS_KEY } from './sources/sip/service.js';
 export { startDaemon } from './serve/serve.js';
 export type { Daemon, ServeOptions } from './serve/serve.js';
 export type { Runtime, Service, ServiceStarter } from './runtime/service.js';
+export { defineService } from './runtime/service.js';
 export { loadConfig, parseConfig, parseConfigText } from './config/load.js';
 export type { HeraldConfig } from './config/schema.js';
 export { createLogger, silentLogger } from './log/logger.js';

@@ -22,7 +22,9 @@ export type HeraldErrorCode =
   | 'HERALD_ERR_FILTER_SYNTAX'
   | 'HERALD_ERR_EVENT_TOO_LARGE'
   | 'HERALD_ERR_PEER_REFUSED'
-  | 'HERALD_ERR_PEER_UNAVAILABLE';
+  | 'HERALD_ERR_PEER_UNAVAILABLE'
+  | 'HERALD_ERR_SLOT_MISSING'
+  | 'HERALD_ERR_SERVICE_CYCLE';
 
 export class HeraldError extends Error {
   readonly code: HeraldErrorCode;

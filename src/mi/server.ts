@@ -2,7 +2,9 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import type { Bus } from '../bus/bus.js';
 import { compileFilter, type CompiledFilter } from '../bus/filter/index.js';
 import type { Logger } from '../log/logger.js';
+import type { SlotTable } from '../runtime/slots.js';
 import type { StatusRegistry } from '../runtime/status/registry.js';
+import { STATUS_SLOT } from '../runtime/status.js';
 import type { MiCallContext } from '../runtime/mi/command.js';
 import { dispatchBody } from './dispatch.js';
 import { EventStreams } from './event-stream.js';
@@ -26,8 +28,8 @@ import { createHttpGuard, createMediaTypeGuard, isJsonMediaType, type HttpGuardO
 export interface MiServerOptions {
   readonly bus: Bus;
   readonly registry: MiCommandRegistry;
-  /** Shared objects handed to commands (status registry under 'status', ingest counters, …). */
-  readonly shared: Map<string, unknown>;
+  /** The daemon's slots, handed to commands read-only (status registry, ingest counters, …). */
+  readonly slots: SlotTable;
   readonly logger: Logger;
   readonly auth: MiAuthPolicy;
   /** Which Origin and Host headers are accepted (mi.allowed_origins, mi.allowed_hosts, the listen host). */
@@ -81,12 +83,12 @@ export function createMiServer(options: MiServerOptions): MiServer {
   });
   registerRpcRoute(app, options);
   app.get('/events/stream', (request, reply) => streamEvents(request, reply, streams));
-  app.get('/health', async (_request, reply) => health(reply, options.shared.get('status') as StatusRegistry | undefined));
+  app.get('/health', async (_request, reply) => health(reply, options.slots.get(STATUS_SLOT)));
   return { app, streams };
 }
 
 function registerRpcRoute(app: FastifyInstance, options: MiServerOptions): void {
-  const ctx: MiCallContext = { bus: options.bus, logger: options.logger, shared: options.shared };
+  const ctx: MiCallContext = { bus: options.bus, logger: options.logger, slots: options.slots };
   // Encapsulated so the raw-text parser applies to /mi only: malformed JSON must reach
   // dispatchBody and get a JSON-RPC -32700, not fastify's own 400.
   void app.register(async (scope) => {

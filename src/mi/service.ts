@@ -2,15 +2,23 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { HeraldError } from '../errors/herald-error.js';
 import { rotateFiles } from '../backends/shared/file-registry.js';
-import type { Service, ServiceStarter } from '../runtime/service.js';
+import { defineService, type Runtime, type Service } from '../runtime/service.js';
 import { builtinCommands } from './commands/index.js';
 import { httpBase, isLoopbackHost, parseListen, type ListenAddress } from '../runtime/listen.js';
-import { miCommandRegistry } from '../runtime/mi/registry.js';
+import { MI_COMMANDS_SLOT, miCommandRegistry } from '../runtime/mi/registry.js';
+import { INGEST_COUNTERS_SLOT } from '../runtime/ingest-counters.js';
+import { STATUS_SLOT } from '../runtime/status.js';
 import { createMiServer } from './server.js';
 import { resolveAuthPolicy } from './token.js';
 
-/** Key under which the bound address is published in `runtime.shared`. */
+/** The slot holding the bound address. */
 export const MI_ADDRESS_KEY = 'mi.address';
+
+declare module '../runtime/slots.js' {
+  interface Slots {
+    [MI_ADDRESS_KEY]: MiAddress;
+  }
+}
 
 /** Where the management interface listens, once bound (port 0 resolved). */
 export interface MiAddress {
@@ -26,13 +34,7 @@ async function listenOn(app: FastifyInstance, listen: ListenAddress): Promise<Mi
   return { host: bound.address, port: bound.port, url: httpBase(bound.address, bound.port) };
 }
 
-/**
- * Starts the management interface (first service, so others can register commands
- * into `shared['mi.commands']` and stop before it). Announces `mi http://HOST:PORT/mi`.
- * @throws HeraldError HERALD_ERR_CONFIG for a bad listen address, a busy port, or a
- *   non-loopback address without a token.
- */
-export const startMiService: ServiceStarter = async (runtime): Promise<Service | undefined> => {
+async function startMi(runtime: Runtime): Promise<Service | undefined> {
   const config = runtime.config.mi;
   if (!config.enabled) return undefined;
   const listen = parseListen(config.listen);
@@ -44,9 +46,9 @@ export const startMiService: ServiceStarter = async (runtime): Promise<Service |
     dataDir: runtime.dataDir,
     logger: runtime.logger,
   });
-  const registry = miCommandRegistry(runtime.shared);
+  const registry = miCommandRegistry(runtime.slots);
   const server = createMiServer({
-    bus: runtime.bus, registry, shared: runtime.shared, logger: runtime.logger, auth,
+    bus: runtime.bus, registry, slots: runtime.slots, logger: runtime.logger, auth,
     guard: {
       allowedOrigins: config.allowed_origins, allowedHosts: config.allowed_hosts, listenHost: listen.host,
       keys: { origins: 'mi.allowed_origins', hosts: 'mi.allowed_hosts' },
@@ -64,16 +66,39 @@ export const startMiService: ServiceStarter = async (runtime): Promise<Service |
     await server.app.close().catch(() => undefined);
     throw new HeraldError('HERALD_ERR_CONFIG', `Cannot listen on mi.listen ${config.listen}: ${(error as Error).message}`, { cause: error });
   }
-  runtime.shared.set(MI_ADDRESS_KEY, address);
+  runtime.slots.set(MI_ADDRESS_KEY, address);
   runtime.logger.info({ url: `${address.url}/mi`, token: auth.source }, 'Management interface listening.');
   runtime.announce(`mi ${address.url}/mi`);
-  return {
-    name: 'mi',
-    stop: async () => {
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
       server.streams.closeAll();
       await server.app.close();
       for (const dispose of disposers) dispose();
-      runtime.shared.delete(MI_ADDRESS_KEY);
+      runtime.slots.delete(MI_ADDRESS_KEY);
+    })();
+    return closing;
+  };
+  return {
+    name: 'mi',
+    close,
+    destroy: async () => {
+      // Open keep-alive connections and requests in flight are cut rather than awaited.
+      server.app.server.closeAllConnections();
+      await close();
     },
   };
-};
+}
+
+/**
+ * Starts the management interface. Others may register commands into the
+ * `mi.commands` slot before or after it starts. Announces `mi http://HOST:PORT/mi`.
+ * @throws HeraldError HERALD_ERR_CONFIG for a bad listen address, a busy port, or a
+ *   non-loopback address without a token.
+ */
+export const startMiService = defineService({
+  name: 'mi',
+  provides: [MI_ADDRESS_KEY],
+  uses: [MI_COMMANDS_SLOT, STATUS_SLOT, INGEST_COUNTERS_SLOT],
+  start: startMi,
+});

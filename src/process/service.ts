@@ -1,21 +1,30 @@
-import type { Runtime, Service, ServiceStarter } from '../runtime/service.js';
+import { defineService, type Runtime, type Service } from '../runtime/service.js';
 import { parseAutoScaleProfile, type AutoScaleProfile } from './autoscale/profile.js';
 import { SipParsePool } from './autoscale/sip-parse-pool.js';
 import { instrument } from './instrument/index.js';
 import { guardBackendFactories, heraldPinoDestination, teeLogger } from './log-events.js';
 import { watchMemory } from './memory.js';
-import { statusRegistryOf } from '../runtime/status.js';
+import { STATUS_SLOT, statusRegistryOf } from '../runtime/status.js';
 import { watchTcpDisconnects } from './tcp.js';
 import { watchBuiltinSources } from './threshold-sources/index.js';
 import { createThresholds, type Thresholds } from './thresholds.js';
 
-/** `runtime.shared` keys this service publishes. */
-export const THRESHOLDS_SHARED_KEY = 'thresholds';
-export const SIP_PARSE_POOL_SHARED_KEY = 'sip_parse_pool';
+/** The slots this service provides. */
+export const THRESHOLDS_SLOT = 'process.thresholds';
+export const SIP_PARSE_POOL_SLOT = 'sip.parse-pool';
+
+declare module '../runtime/slots.js' {
+  interface Slots {
+    /** The thresholds API another service may time its work with (e.g. the trace store: `time('store', …)`). */
+    [THRESHOLDS_SLOT]: Thresholds;
+    /** The auto-scaled SIP parse pool, when `core_events.autoscale.profile` is set. */
+    [SIP_PARSE_POOL_SLOT]: SipParsePool;
+  }
+}
 
 /** The thresholds API another service may time its work with (e.g. the trace store: `time('store', …)`). */
-export function sharedThresholds(runtime: Pick<Runtime, 'shared'>): Thresholds | undefined {
-  return runtime.shared.get(THRESHOLDS_SHARED_KEY) as Thresholds | undefined;
+export function sharedThresholds(runtime: Pick<Runtime, 'slots'>): Thresholds | undefined {
+  return runtime.slots.get(THRESHOLDS_SLOT);
 }
 
 function startLogEvents(runtime: Runtime): () => void {
@@ -30,18 +39,12 @@ function startParsePool(runtime: Runtime, profile: AutoScaleProfile | undefined)
   if (profile === undefined) return undefined;
   const { autoscale } = runtime.config.core_events;
   const pool = new SipParsePool({ profile, cycleMs: autoscale.cycle_ms, bus: runtime.bus, status: statusRegistryOf(runtime) });
-  runtime.shared.set(SIP_PARSE_POOL_SHARED_KEY, pool);
+  runtime.slots.set(SIP_PARSE_POOL_SLOT, pool);
   runtime.announce(`sip parse pool ${pool.pool.size} worker(s), profile "${autoscale.profile}"`);
   return pool;
 }
 
-/**
- * Core events about this process (docs/core-events.md), from config
- * `core_events`: thresholds (published as runtime.shared 'thresholds'), memory
- * thresholds, TCP disconnects, log events, Dovecot-style instrumentation and
- * the auto-scaled SIP parse pool (runtime.shared 'sip_parse_pool').
- */
-export const startCoreEventsService: ServiceStarter = async (runtime) => {
+async function startCoreEvents(runtime: Runtime): Promise<Service | undefined> {
   const config = runtime.config.core_events;
   if (!config.enabled) return undefined;
   // Checked before anything is installed, so a bad profile leaves nothing behind.
@@ -50,7 +53,7 @@ export const startCoreEventsService: ServiceStarter = async (runtime) => {
   const thresholds = createThresholds({
     bus, thresholdsUs: config.thresholds_us, extraMaxLength: config.threshold_extra_length, logger: runtime.logger,
   });
-  runtime.shared.set(THRESHOLDS_SHARED_KEY, thresholds);
+  runtime.slots.set(THRESHOLDS_SLOT, thresholds);
   const memory = watchMemory({
     bus,
     heapThresholdPercent: config.memory.heap_threshold_percent,
@@ -66,17 +69,29 @@ export const startCoreEventsService: ServiceStarter = async (runtime) => {
   ];
   const pool = startParsePool(runtime, profile);
   let stopping: Promise<void> | undefined;
-  const service: Service = {
-    name: 'core-events',
-    stop: () => {
-      stopping ??= (async () => {
-        for (const dispose of disposers.reverse()) dispose();
-        runtime.shared.delete(THRESHOLDS_SHARED_KEY);
-        runtime.shared.delete(SIP_PARSE_POOL_SHARED_KEY);
-        await pool?.close();
-      })();
-      return stopping;
-    },
+  // Nothing here drains: the pool rejects queued batches and its callers parse them on the main thread.
+  const stop = () => {
+    stopping ??= (async () => {
+      for (const dispose of disposers.reverse()) dispose();
+      runtime.slots.delete(THRESHOLDS_SLOT);
+      runtime.slots.delete(SIP_PARSE_POOL_SLOT);
+      await pool?.close();
+    })();
+    return stopping;
   };
+  const service: Service = { name: 'core-events', close: stop, destroy: stop };
   return service;
-};
+}
+
+/**
+ * Core events about this process (docs/core-events.md), from config
+ * `core_events`: thresholds (slot `process.thresholds`), memory
+ * thresholds, TCP disconnects, log events, Dovecot-style instrumentation and
+ * the auto-scaled SIP parse pool (slot `sip.parse-pool`).
+ */
+export const startCoreEventsService = defineService({
+  name: 'core-events',
+  provides: [THRESHOLDS_SLOT, SIP_PARSE_POOL_SLOT],
+  uses: [STATUS_SLOT],
+  start: startCoreEvents,
+});

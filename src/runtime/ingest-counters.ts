@@ -1,5 +1,13 @@
-/** Key under which the ingest counter registry lives in `runtime.shared`. */
-export const INGEST_COUNTERS_KEY = 'ingest';
+import type { SlotTable } from './slots.js';
+
+/** The slot holding the ingest counter registry. */
+export const INGEST_COUNTERS_SLOT = 'runtime.ingest-counters';
+
+declare module './slots.js' {
+  interface Slots {
+    [INGEST_COUNTERS_SLOT]: IngestCounters;
+  }
+}
 
 /** Reads one source's counters (packets received, decode errors, …) at the time of the call. */
 export type IngestCounterSource = () => Readonly<Record<string, number>>;
@@ -33,16 +41,16 @@ export class IngestCounters {
   }
 }
 
-/** The registry in `shared`, created on first use so services may start in any order. */
-export function ingestCounters(shared: Map<string, unknown>): IngestCounters {
-  const existing = shared.get(INGEST_COUNTERS_KEY);
-  if (existing instanceof IngestCounters) return existing;
+/** The registry in the slots, created on first use so services may start in any order. */
+export function ingestCounters(slots: SlotTable): IngestCounters {
+  const existing = slots.get(INGEST_COUNTERS_SLOT);
+  if (existing !== undefined) return existing;
   const created = new IngestCounters();
-  shared.set(INGEST_COUNTERS_KEY, created);
+  slots.set(INGEST_COUNTERS_SLOT, created);
   return created;
 }
 
-/** What a source calls at start: `registerIngestCounters(runtime.shared, 'hep', () => ({ packets, errors }))`. */
-export function registerIngestCounters(shared: Map<string, unknown>, name: string, read: IngestCounterSource): () => void {
-  return ingestCounters(shared).register(name, read);
+/** What a source calls at start: `registerIngestCounters(runtime.slots, 'hep', () => ({ packets, errors }))`. */
+export function registerIngestCounters(slots: SlotTable, name: string, read: IngestCounterSource): () => void {
+  return ingestCounters(slots).register(name, read);
 }

@@ -4,8 +4,14 @@ import { StatusRegistry } from './status/registry.js';
 export { SR_STATUS, StatusRegistry } from './status/registry.js';
 export type { IdentifierState, StatusRegistryOptions, StatusReport } from './status/registry.js';
 
-/** The key `herald serve` publishes its status/report registry under in `runtime.shared`. */
-export const STATUS_SHARED_KEY = 'status';
+/** The slot holding the daemon's status/report registry. */
+export const STATUS_SLOT = 'runtime.status';
+
+declare module './slots.js' {
+  interface Slots {
+    [STATUS_SLOT]: StatusRegistry;
+  }
+}
 
 /**
  * The daemon's status/report registry. `herald serve` creates it (group
@@ -14,10 +20,10 @@ export const STATUS_SHARED_KEY = 'status';
  * change raises E_CORE_SR_STATUS_CHANGED with `old_status`. A runtime built
  * without one (an embedding application) gets one bound to its bus here.
  */
-export function statusRegistryOf(runtime: Pick<Runtime, 'shared' | 'bus'>): StatusRegistry {
-  const existing = runtime.shared.get(STATUS_SHARED_KEY);
-  if (existing instanceof StatusRegistry) return existing;
+export function statusRegistryOf(runtime: Pick<Runtime, 'slots' | 'bus'>): StatusRegistry {
+  const existing = runtime.slots.get(STATUS_SLOT);
+  if (existing !== undefined) return existing;
   const created = new StatusRegistry({ bus: runtime.bus });
-  runtime.shared.set(STATUS_SHARED_KEY, created);
+  runtime.slots.set(STATUS_SLOT, created);
   return created;
 }

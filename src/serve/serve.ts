@@ -8,8 +8,14 @@ import { loadConfig } from '../config/load.js';
 import type { HeraldConfig } from '../config/schema.js';
 import { createDefaultCatalogue } from '../events/packs/index.js';
 import { createLogger, type Logger } from '../log/logger.js';
-import { SR_STATUS, StatusRegistry } from '../runtime/status/registry.js';
+import { ingestCounters, INGEST_COUNTERS_SLOT } from '../runtime/ingest-counters.js';
+import { miCommandRegistry, MI_COMMANDS_SLOT } from '../runtime/mi/registry.js';
+import { serviceOrder } from '../runtime/order.js';
 import type { Runtime, Service, ServiceStarter } from '../runtime/service.js';
+import { SlotTable, type SlotKey } from '../runtime/slots.js';
+import { STATUS_SLOT } from '../runtime/status.js';
+import { SR_STATUS, StatusRegistry } from '../runtime/status/registry.js';
+import { stopServices } from './stop.js';
 import { SERVICES } from './services.js';
 
 /*
@@ -27,15 +33,22 @@ export interface ServeOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly announce?: (line: string) => void;
   readonly logger?: Logger;
-  /** Replaces the shipped service list (tests). */
+  /** Replaces the shipped service list (tests); they start in the order their declarations derive. */
   readonly services?: readonly ServiceStarter[];
 }
 
 export interface Daemon {
   readonly runtime: Runtime;
-  /** Graceful stop within the deadline; idempotent. */
+  /**
+   * Graceful stop within the deadline; idempotent. Each service in reverse start
+   * order is closed with what is left of the deadline and destroyed if it has not
+   * finished by then; the bus drains in what remains.
+   */
   stop(deadlineMs?: number): Promise<void>;
 }
+
+/** Slots the runtime sets before any service starts. */
+const RUNTIME_SLOTS: readonly SlotKey[] = [STATUS_SLOT, INGEST_COUNTERS_SLOT, MI_COMMANDS_SLOT];
 
 export async function startDaemon(options: ServeOptions = {}): Promise<Daemon> {
   const loaded = await loadConfig(options.configPath, options.env ?? process.env);
@@ -64,19 +77,20 @@ export async function startDaemon(options: ServeOptions = {}): Promise<Daemon> {
   });
   const status = new StatusRegistry({ bus });
   status.register('core', 'main', SR_STATUS.CORE_INITIALIZING, 'starting');
-  const runtime: Runtime = {
-    config, configPath: loaded.path, bus, logger, dataDir, fileRoots, announce, shared: new Map<string, unknown>([['status', status]]),
-  };
+  const slots = new SlotTable().set(STATUS_SLOT, status);
+  const runtime: Runtime = { config, configPath: loaded.path, bus, logger, dataDir, fileRoots, announce, slots };
+  ingestCounters(slots);
+  miCommandRegistry(slots);
   const services: Service[] = [];
   try {
-    for (const start of options.services ?? SERVICES) {
+    for (const start of serviceOrder(options.services ?? SERVICES, RUNTIME_SLOTS)) {
       const service = await start(runtime);
       if (service !== undefined) services.push(service);
     }
     await subscribeFromConfig(runtime);
     status.setStatus('core', 'main', SR_STATUS.CORE_RUNNING, 'running');
   } catch (error) {
-    await stopAll(services, bus, 2000, logger);
+    await stopServices(services, bus, 2000, logger);
     throw error;
   }
   let stopping: Promise<void> | undefined;
@@ -85,7 +99,7 @@ export async function startDaemon(options: ServeOptions = {}): Promise<Daemon> {
     stop: (deadlineMs = 5000) => {
       if (stopping === undefined) {
         status.setStatus('core', 'main', SR_STATUS.CORE_TERMINATING, 'shutting down');
-        stopping = stopAll(services, bus, deadlineMs, logger);
+        stopping = stopServices(services, bus, deadlineMs, logger);
       }
       return stopping;
     },
@@ -115,15 +129,4 @@ async function subscribeFromConfig(runtime: Runtime): Promise<void> {
     });
     if (result.action !== 'unsubscribed') runtime.announce(`subscriber ${entry.socket} (${entry.event ?? entry.filter})`);
   }
-}
-
-async function stopAll(services: Service[], bus: Bus, deadlineMs: number, logger: Logger): Promise<void> {
-  for (const service of [...services].reverse()) {
-    try {
-      await service.stop();
-    } catch (error) {
-      logger.warn({ err: error, service: service.name }, 'Service failed to stop cleanly.');
-    }
-  }
-  await bus.close({ deadlineMs });
 }

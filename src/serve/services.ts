@@ -7,8 +7,9 @@ import { startTraceService } from '../trace/tracer-service.js';
 import type { ServiceStarter } from '../runtime/service.js';
 
 /**
- * The services `herald serve` starts, in order; they stop in reverse order.
- * Each feature adds its starter here (one line each).
+ * The services `herald serve` starts. The start order is derived from what each
+ * declares it provides, needs and uses (runtime/order.ts); this list only breaks
+ * ties. They close in reverse start order. Each feature adds its starter here (one line each).
  */
 export const SERVICES: readonly ServiceStarter[] = [
   startFileService,

@@ -1,6 +1,6 @@
 import type { SipSummary } from '../process/autoscale/sip-batch.js';
 import { SipParsePool } from '../process/autoscale/sip-parse-pool.js';
-import { SIP_PARSE_POOL_SHARED_KEY } from '../process/service.js';
+import { SIP_PARSE_POOL_SLOT } from '../process/service.js';
 import type { Runtime } from '../runtime/service.js';
 
 /** Messages per pool task: large enough to pay for the thread hop, small enough to keep latency low. */
@@ -14,9 +14,8 @@ export const PARSE_BATCH_MESSAGES = 256;
 export type ParsedHandler<T> = (payload: Buffer, item: T, summary: SipSummary | undefined) => void;
 
 /** The daemon's SIP parse pool (core_events.autoscale.profile set), if any. */
-export function sharedSipParsePool(runtime: Pick<Runtime, 'shared'>): SipParsePool | undefined {
-  const pool = runtime.shared.get(SIP_PARSE_POOL_SHARED_KEY);
-  return pool instanceof SipParsePool ? pool : undefined;
+export function sharedSipParsePool(runtime: Pick<Runtime, 'slots'>): SipParsePool | undefined {
+  return runtime.slots.get(SIP_PARSE_POOL_SLOT);
 }
 
 /**

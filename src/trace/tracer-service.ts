@@ -1,8 +1,8 @@
 import { E_TRACE_STORE_ERROR } from '../events/packs/trace.js';
-import { registerIngestCounters } from '../runtime/ingest-counters.js';
-import { miCommandRegistry } from '../runtime/mi/registry.js';
-import { sharedThresholds } from '../process/service.js';
-import type { Runtime, Service, ServiceStarter } from '../runtime/service.js';
+import { INGEST_COUNTERS_SLOT, registerIngestCounters } from '../runtime/ingest-counters.js';
+import { MI_COMMANDS_SLOT, miCommandRegistry } from '../runtime/mi/registry.js';
+import { sharedThresholds, THRESHOLDS_SLOT } from '../process/service.js';
+import { defineService, type Runtime, type Service } from '../runtime/service.js';
 import { storeKey } from './destinations/create.js';
 import { StoreDestination } from './destinations/store.js';
 import { createDestinationPolicy } from './destination-policy.js';
@@ -13,18 +13,26 @@ import { Tracer } from './tracer.js';
 import { parseTraceId } from './tracer-ids.js';
 import { traceCommands } from './tracer-mi.js';
 
-/** `runtime.shared` keys the trace service publishes for the collectors and MI. */
+/** The slots the trace service provides for the collectors and MI. */
 export const TRACER_KEY = 'trace.tracer';
 export const TRACE_STORE_KEY = 'trace.store';
 export const TRACE_INGEST_KEY = 'trace.ingest';
+
+declare module '../runtime/slots.js' {
+  interface Slots {
+    [TRACER_KEY]: Tracer;
+    [TRACE_STORE_KEY]: TraceStore;
+    [TRACE_INGEST_KEY]: TraceIngest;
+  }
+}
 /** The store's trace id, as OpenSIPS names the id its old db_url parameters form. */
 export const STORE_TRACE_ID = 'default';
 
 const RETENTION_EVERY_MS = 3_600_000;
 
 /** The daemon's tracer, for the collectors. */
-export function sharedTracer(runtime: Pick<Runtime, 'shared'>): Tracer | undefined {
-  return runtime.shared.get(TRACER_KEY) as Tracer | undefined;
+export function sharedTracer(runtime: Pick<Runtime, 'slots'>): Tracer | undefined {
+  return runtime.slots.get(TRACER_KEY);
 }
 
 /** Times each store write as E_CORE_THRESHOLD source `store` when core events set a threshold for it. */
@@ -91,14 +99,7 @@ async function openTracer(runtime: Runtime, ingest: TraceIngest): Promise<Tracer
   return tracer;
 }
 
-/**
- * The trace store and the daemon's tracer: opens (creates or migrates) the
- * store, starts the batching ingest, builds the tracer from `trace.ids` plus
- * the store as id `default`, registers the tracing MI commands and the
- * `trace` ingest counters, and runs retention. Stopping writes everything
- * already accepted before closing the store.
- */
-export const startTraceService: ServiceStarter = async (runtime): Promise<Service | undefined> => {
+async function startTrace(runtime: Runtime): Promise<Service | undefined> {
   const config = runtime.config.trace;
   if (!config.enabled) return undefined;
   const store = await openTraceStore(config.store, { table: config.table, dataDir: runtime.dataDir });
@@ -117,25 +118,46 @@ export const startTraceService: ServiceStarter = async (runtime): Promise<Servic
     await store.close();
     throw error;
   }
-  runtime.shared.set(TRACER_KEY, tracer).set(TRACE_STORE_KEY, store).set(TRACE_INGEST_KEY, ingest);
-  const registry = miCommandRegistry(runtime.shared);
+  runtime.slots.set(TRACER_KEY, tracer).set(TRACE_STORE_KEY, store).set(TRACE_INGEST_KEY, ingest);
+  const registry = miCommandRegistry(runtime.slots);
   const unregister = traceCommands({ tracer, store }).map((command) => registry.register(command));
-  const unregisterCounters = registerIngestCounters(runtime.shared, 'trace', () => ({ ...ingest.counters(), ...tracer.counters() }));
+  const unregisterCounters = registerIngestCounters(runtime.slots, 'trace', () => ({ ...ingest.counters(), ...tracer.counters() }));
   const stopRetention = scheduleRetention(runtime, store);
   runtime.announce(`trace store ${store.kind} ${store.location} (table ${store.table}${config.keep_days > 0 ? `, keep ${config.keep_days} days` : ''})`);
-  let stopping: Promise<void> | undefined;
+  let closing: Promise<void> | undefined;
+  const close = (deadlineMs: number) => {
+    closing ??= (async () => {
+      const started = Date.now();
+      for (const dispose of [...unregister, unregisterCounters]) dispose();
+      await stopRetention();
+      await tracer.close();
+      await ingest.stop(Math.max(0, deadlineMs - (Date.now() - started)));
+      await store.close();
+      for (const key of [TRACER_KEY, TRACE_STORE_KEY, TRACE_INGEST_KEY] as const) runtime.slots.delete(key);
+    })();
+    return closing;
+  };
   return {
     name: 'trace',
-    stop: () => {
-      stopping ??= (async () => {
-        for (const dispose of [...unregister, unregisterCounters]) dispose();
-        await stopRetention();
-        await tracer.close();
-        await ingest.stop();
-        await store.close();
-        for (const key of [TRACER_KEY, TRACE_STORE_KEY, TRACE_INGEST_KEY]) runtime.shared.delete(key);
-      })();
-      return stopping;
+    close,
+    destroy: async () => {
+      // Rows still queued are dropped and counted at once (a deadline of 0), then closing finishes as usual.
+      await ingest.stop(0);
+      await close(0);
     },
   };
-};
+}
+
+/**
+ * The trace store and the daemon's tracer: opens (creates or migrates) the
+ * store, starts the batching ingest, builds the tracer from `trace.ids` plus
+ * the store as id `default`, registers the tracing MI commands and the
+ * `trace` ingest counters, and runs retention. Closing writes everything
+ * already accepted before closing the store.
+ */
+export const startTraceService = defineService({
+  name: 'trace',
+  provides: [TRACER_KEY, TRACE_STORE_KEY, TRACE_INGEST_KEY],
+  uses: [THRESHOLDS_SLOT, MI_COMMANDS_SLOT, INGEST_COUNTERS_SLOT],
+  start: startTrace,
+});

@@ -90,7 +90,7 @@ test('the generated token is reused, and a loosened mode is tightened again', as
   t.after(() => second.stop());
   assert.equal((await readFile(tokenFile, 'utf8')).trim(), token, 'the token is reused');
   assert.equal((await stat(tokenFile)).mode & 0o777, 0o600);
-  const url = (second.runtime.shared.get('mi.address') as { url: string }).url;
+  const url = (second.runtime.slots.get('mi.address') as { url: string }).url;
   assert.equal((await bare(url, { authorization: `Bearer ${token}` })).status, 200);
 });
 

@@ -3,6 +3,7 @@ import test from 'node:test';
 import { memoryStore } from '../../src/backends/memory/index.js';
 import { registerIngestCounters } from '../../src/runtime/ingest-counters.js';
 import type { StatusRegistry } from '../../src/runtime/status/registry.js';
+import { STATUS_SLOT } from '../../src/runtime/status.js';
 import { startTestDaemon } from './helpers.js';
 
 // Every built-in command, by its 3.x name and its 4.x alias, over real HTTP against a real daemon.
@@ -152,7 +153,7 @@ test('raise_event validates against the catalogue and returns how many subscribe
 
 test('status report commands keep the OpenSIPS shapes', async (t) => {
   const d = await startTestDaemon(t);
-  const status = d.daemon.runtime.shared.get('status') as StatusRegistry;
+  const status = d.daemon.runtime.slots.get(STATUS_SLOT) as StatusRegistry;
   status.register('backend', 'db', -1, 'connecting');
   status.register('backend', 'cache', 1, '');
   status.report('backend', 'db', 'connection refused');
@@ -177,7 +178,7 @@ test('status report commands keep the OpenSIPS shapes', async (t) => {
 
 test('get_statistics: per event, per subscriber, totals, queue depth, ingest and stream counters', async (t) => {
   const d = await startTestDaemon(t);
-  registerIngestCounters(d.daemon.runtime.shared, 'hep', () => ({ packets: 3, errors: 1 }));
+  registerIngestCounters(d.daemon.runtime.slots, 'hep', () => ({ packets: 3, errors: 1 }));
   const store = memoryStore('cmd-stats');
   store.clear();
   await d.result('event_subscribe', { socket: 'memory:cmd-stats', event: 'E_CORE_THRESHOLD' });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import test from 'node:test';
 import { generatedSection } from '../../src/mi/docs.js';
-import { generateMiDocs } from '../../src/mi/docs-generate.js';
+import { generateMiDocs } from '../../src/cli/mi-docs-generate.js';
 
 const STALE = 'docs/mi.md is stale: run `npm run docs:mi` (herald mi-docs --write docs/mi.md) and commit the result';
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import type { StatusRegistry } from '../../src/runtime/status/registry.js';
+import { STATUS_SLOT } from '../../src/runtime/status.js';
 import { startTestDaemon } from './helpers.js';
 
 test('/health is 200 when every status identifier is ready and 503 naming the ones that are not', async (t) => {
@@ -8,7 +9,7 @@ test('/health is 200 when every status identifier is ready and 503 naming the on
   const ready = await fetch(`${d.url}/health`);
   assert.equal(ready.status, 200);
   assert.deepEqual(await ready.json(), { status: 'ready' });
-  const status = d.daemon.runtime.shared.get('status') as StatusRegistry;
+  const status = d.daemon.runtime.slots.get(STATUS_SLOT) as StatusRegistry;
   status.register('store', 'main', -1, 'opening');
   const notReady = await fetch(`${d.url}/health`);
   assert.equal(notReady.status, 503);

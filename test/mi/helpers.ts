@@ -72,7 +72,7 @@ export async function startTestDaemon(
     await daemon.stop();
     await rm(dir, { recursive: true, force: true });
   });
-  const address = daemon.runtime.shared.get('mi.address') as MiAddress;
+  const address = daemon.runtime.slots.get('mi.address') as MiAddress;
   const url = address.url;
   const token = await testToken(configPath, options.env, options.mi?.token);
   const auth: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };

@@ -40,7 +40,7 @@ test('a batch longer than mi.max_batch is refused as a whole with -32600', async
 
 test('malformed input of every kind gets an error answer, and a valid call still succeeds afterwards', async (t) => {
   const d = await startTestDaemon(t);
-  const address = d.daemon.runtime.shared.get('mi.address') as MiAddress;
+  const address = d.daemon.runtime.slots.get('mi.address') as MiAddress;
   const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
   const json = { 'content-type': 'application/json' };
   const bodies: Array<[string | Buffer, Record<string, string>]> = [

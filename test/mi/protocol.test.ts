@@ -123,7 +123,7 @@ test('positional params map onto the declared order', async (t) => {
 
 test('server errors: -32001 not found, -32003 bad value, -32000 failure, -32603 crash; the daemon keeps serving', async (t) => {
   const d = await startTestDaemon(t);
-  const registry = miCommandRegistry(d.daemon.runtime.shared);
+  const registry = miCommandRegistry(d.daemon.runtime.slots);
   registry.register(defineCommand({
     name: 'test_system_error', description: 'fails like I/O does', params: [],
     handler: () => { throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' }); },
@@ -153,7 +153,7 @@ test('server errors: -32001 not found, -32003 bad value, -32000 failure, -32603 
 
 test('a command registered by a later service is callable and listed by which', async (t) => {
   const d = await startTestDaemon(t);
-  miCommandRegistry(d.daemon.runtime.shared).register(defineCommand({
+  miCommandRegistry(d.daemon.runtime.slots).register(defineCommand({
     name: 'test_echo', aliases: ['test:echo'], description: 'echoes', params: [{ name: 'text', type: 'string', required: true, description: 'what' }],
     handler: ({ text }) => ({ text }),
   }));

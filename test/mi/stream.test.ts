@@ -78,7 +78,7 @@ test('a client that disconnects is removed and its tap released', async (t) => {
 
 test('a client that does not read loses events beyond its backlog, counted, and is told once it catches up', async (t) => {
   const d = await startTestDaemon(t, { mi: { stream_buffer_events: 2 } });
-  const address = d.daemon.runtime.shared.get('mi.address') as MiAddress;
+  const address = d.daemon.runtime.slots.get('mi.address') as MiAddress;
   const socket = connect({ host: address.host, port: address.port });
   t.after(() => socket.destroy());
   let received = '';

@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { memoryStore } from '../../src/backends/memory/index.js';
 import { loadConfig } from '../../src/config/load.js';
 import { SipParsePool } from '../../src/process/autoscale/sip-parse-pool.js';
-import { SIP_PARSE_POOL_SHARED_KEY, THRESHOLDS_SHARED_KEY, sharedThresholds, startCoreEventsService } from '../../src/process/service.js';
+import { SIP_PARSE_POOL_SLOT, THRESHOLDS_SLOT, sharedThresholds, startCoreEventsService } from '../../src/process/service.js';
 import { statusRegistryOf } from '../../src/runtime/status.js';
 import { startDaemon } from '../../src/serve/serve.js';
 import { uniqueMemorySocket } from '../helpers/bus.js';
@@ -73,14 +73,14 @@ test('serve wires core_events: shared thresholds for the store, E_CORE_LOG from 
   assert.deepEqual([logged.params.module, logged.params.prefix, logged.params.level], ['trace', 'herald: ', 'ERROR']);
   assert.equal(store.events.some((e) => e.params.message === 'Below the log_event_level.'), false);
 
-  const pool = runtime.shared.get(SIP_PARSE_POOL_SHARED_KEY);
+  const pool = runtime.slots.get(SIP_PARSE_POOL_SLOT);
   assert.ok(pool instanceof SipParsePool);
   assert.equal((await pool.parse([Buffer.from('OPTIONS sip:a@b SIP/2.0\r\nCall-ID: 1\r\nCSeq: 1 OPTIONS\r\nFrom: <sip:x@y>;tag=1\r\nTo: <sip:a@b>\r\n\r\n')]))[0].method, 'OPTIONS');
   assert.deepEqual(statusRegistryOf(runtime).identifiers('auto-scaling').map((i) => i.name), ['sip_parse']);
 
   await daemon.stop();
-  assert.equal(runtime.shared.has(THRESHOLDS_SHARED_KEY), false);
-  assert.equal(runtime.shared.has(SIP_PARSE_POOL_SHARED_KEY), false);
+  assert.equal(runtime.slots.has(THRESHOLDS_SLOT), false);
+  assert.equal(runtime.slots.has(SIP_PARSE_POOL_SLOT), false);
 });
 
 test('a bad auto-scaling profile stops serve from starting, naming the problem', async (t) => {
@@ -94,5 +94,5 @@ test('a bad auto-scaling profile stops serve from starting, naming the problem',
 test('core_events.enabled: false starts nothing', async (t) => {
   const socket = uniqueMemorySocket('off');
   const { daemon } = await daemonWith(t, ['enabled: false'], socket, 'level>=info');
-  assert.equal(daemon.runtime.shared.has(THRESHOLDS_SHARED_KEY), false);
+  assert.equal(daemon.runtime.slots.has(THRESHOLDS_SLOT), false);
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { memoryStore } from '../../src/backends/memory/index.js';
-import { SR_STATUS, statusRegistryOf } from '../../src/runtime/status.js';
+import { SR_STATUS, STATUS_SLOT, statusRegistryOf } from '../../src/runtime/status.js';
 import { startDaemon } from '../../src/serve/serve.js';
 import { uniqueMemorySocket } from '../helpers/bus.js';
 import { isolatedDaemonYaml } from './helpers.js';
@@ -28,7 +28,7 @@ test('status changes raise E_CORE_SR_STATUS_CHANGED with old_status, from the da
   });
 
   const registry = statusRegistryOf(daemon.runtime);
-  assert.equal(registry, daemon.runtime.shared.get('status'), 'the daemon\'s own registry');
+  assert.equal(registry, daemon.runtime.slots.get(STATUS_SLOT), 'the daemon\'s own registry');
   registry.register('billing', 'db', SR_STATUS.NOT_READY, 'connecting');
   registry.setStatus('billing', 'db', SR_STATUS.NOT_READY, 'still connecting'); // same status: no event
   registry.setStatus('billing', 'db', SR_STATUS.READY, 'connected');

@@ -42,7 +42,7 @@ export async function startCollector(t: TestContext, extra: Record<string, unkno
   }));
   const daemon = await startDaemon({ configPath, env: {}, announce: () => undefined, logger: silentLogger() });
   t.after(() => daemon.stop());
-  const shared = daemon.runtime.shared;
+  const shared = daemon.runtime.slots;
   return {
     daemon,
     dir,
@@ -79,7 +79,7 @@ export interface MiAnswer<T> {
 
 /** JSON-RPC calls to a collector started with `mi: { listen: '127.0.0.1:0' }`, with the token the CLI would find. */
 export async function miCaller(d: TestDaemon): Promise<<T>(method: string, params?: unknown) => Promise<MiAnswer<T>>> {
-  const { url } = d.daemon.runtime.shared.get('mi.address') as { url: string };
+  const { url } = d.daemon.runtime.slots.get('mi.address') as { url: string };
   const { token } = await findLocalToken({ env: { HERALD_CONFIG: d.configPath } });
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
   return async <T>(method: string, params?: unknown) => {

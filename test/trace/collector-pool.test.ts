@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { SIP_PARSE_POOL_SHARED_KEY } from '../../src/process/service.js';
+import { SIP_PARSE_POOL_SLOT } from '../../src/process/service.js';
 import { SipParsePool } from '../../src/process/autoscale/sip-parse-pool.js';
 import { encodeHep3 } from '../../src/trace/hep/index.js';
 import { openTraceStore, type TraceRecord } from '../../src/trace/store/index.js';
@@ -20,7 +20,7 @@ async function startPooled(t: TestContext, extra: Record<string, unknown> = {}):
 }
 
 function pool(d: TestDaemon): SipParsePool {
-  const value = d.daemon.runtime.shared.get(SIP_PARSE_POOL_SHARED_KEY);
+  const value = d.daemon.runtime.slots.get(SIP_PARSE_POOL_SLOT);
   assert.ok(value instanceof SipParsePool, 'the core-events service published the pool');
   return value;
 }
@@ -44,7 +44,7 @@ async function comparable(d: TestDaemon): Promise<Array<Omit<TraceRecord, 'id'>>
 
 test('with a parse pool, every HEP and raw SIP fixture is stored with the same columns as without one', async (t) => {
   const [pooled, plain] = await Promise.all([startPooled(t), startCollector(t)]);
-  assert.equal(plain.daemon.runtime.shared.get(SIP_PARSE_POOL_SHARED_KEY), undefined, 'no profile, no pool');
+  assert.equal(plain.daemon.runtime.slots.get(SIP_PARSE_POOL_SLOT), undefined, 'no profile, no pool');
   await sendAll(pooled);
   await sendAll(plain);
   assert.ok(pool(pooled).pool.stats().completed > 0, 'the collectors parsed on the pool');

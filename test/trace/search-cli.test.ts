@@ -78,7 +78,7 @@ test('herald trace search filters the store directly; bad input is a usage error
 
 test('herald trace status/off/on/start/stop drive the running tracer through the management interface', async (t) => {
   const d = await startCollector(t, { mi: { listen: '127.0.0.1:0' } });
-  const url = (d.daemon.runtime.shared.get('mi.address') as { url: string }).url;
+  const url = (d.daemon.runtime.slots.get('mi.address') as { url: string }).url;
   const status = await herald('trace', 'status', '--json', '--url', url);
   assert.equal(status.code, 0, status.stderr);
   assert.deepEqual(JSON.parse(status.stdout).ids.map((id: { id: string }) => id.id), ['default']);

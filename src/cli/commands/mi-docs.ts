@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { generatedSection, replaceGeneratedSection } from '../../mi/docs.js';
-import { generateMiDocs } from '../../mi/docs-generate.js';
+import { generateMiDocs } from '../mi-docs-generate.js';
 import { CliExit, EXIT } from '../exit-codes.js';
 
 /** Hidden `herald mi-docs [--write FILE]`: regenerates the command reference in docs/mi.md. */

@@ -1,6 +1,6 @@
 import { defineCommand, type MiCallContext, type MiCommand } from '../../runtime/mi/command.js';
 import type { EventStreamStats } from '../event-stream.js';
-import { IngestCounters, INGEST_COUNTERS_KEY } from '../../runtime/ingest-counters.js';
+import { INGEST_COUNTERS_SLOT } from '../../runtime/ingest-counters.js';
 
 export interface StatsCommandDeps {
   /** The live stream's own counters. */
@@ -9,7 +9,7 @@ export interface StatsCommandDeps {
 
 function statisticsOf(ctx: MiCallContext, deps: StatsCommandDeps) {
   const stats = ctx.bus.statistics();
-  const ingest = ctx.shared.get(INGEST_COUNTERS_KEY);
+  const ingest = ctx.slots.get(INGEST_COUNTERS_SLOT);
   return {
     totals: stats.totals,
     events: stats.events,
@@ -24,7 +24,7 @@ function statisticsOf(ctx: MiCallContext, deps: StatsCommandDeps) {
       queue_depth: info.queueDepth,
       ...(info.lastError !== undefined ? { last_error: info.lastError } : {}),
     })),
-    ingest: ingest instanceof IngestCounters ? ingest.snapshot() : {},
+    ingest: ingest?.snapshot() ?? {},
     stream: deps.streamStats(),
   };
 }

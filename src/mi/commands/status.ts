@@ -1,10 +1,11 @@
 import type { IdentifierState, StatusRegistry } from '../../runtime/status/registry.js';
+import { STATUS_SLOT } from '../../runtime/status.js';
 import { defineCommand, type MiCallContext, type MiCommand } from '../../runtime/mi/command.js';
 import { ctime } from '../ctime.js';
 import { RPC_ERROR, RpcError } from '../jsonrpc.js';
 
 function registry(ctx: MiCallContext): StatusRegistry {
-  const status = ctx.shared.get('status') as StatusRegistry | undefined;
+  const status = ctx.slots.get(STATUS_SLOT);
   if (status === undefined) throw new RpcError(RPC_ERROR.UNAVAILABLE, 'No status/report registry in this daemon');
   return status;
 }

@@ -1,5 +1,6 @@
 import type { Bus } from '../../bus/bus.js';
 import type { Logger } from '../../log/logger.js';
+import type { SlotTable } from '../slots.js';
 
 /** The types an MI param can declare. */
 export type MiParamType = 'string' | 'int' | 'bool' | 'object' | 'array';
@@ -33,8 +34,8 @@ export type MiParamsOf<P extends readonly MiParamSpec[]> = {
 export interface MiCallContext {
   readonly bus: Bus;
   readonly logger: Logger;
-  /** Shared objects services publish (status registry, ingest counters, …). */
-  readonly shared: ReadonlyMap<string, unknown>;
+  /** What services publish (status registry, ingest counters, …), read-only here. */
+  readonly slots: Pick<SlotTable, 'get' | 'has'>;
 }
 
 /** An example call, rendered into docs/mi.md. */

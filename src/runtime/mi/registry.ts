@@ -1,9 +1,16 @@
 import { HeraldError } from '../../errors/herald-error.js';
 import { describeCommand, type MiCommand, type MiCommandDescription } from './command.js';
+import type { SlotTable } from '../slots.js';
 import { nearest } from './suggest.js';
 
-/** Key under which the registry is published in `runtime.shared`. */
-export const MI_COMMANDS_KEY = 'mi.commands';
+/** The slot holding the MI command registry. */
+export const MI_COMMANDS_SLOT = 'mi.commands';
+
+declare module '../slots.js' {
+  interface Slots {
+    [MI_COMMANDS_SLOT]: MiCommandRegistry;
+  }
+}
 
 /**
  * The commands the management interface answers, by name and alias. Services add
@@ -59,13 +66,13 @@ export class MiCommandRegistry {
 }
 
 /**
- * The registry in `shared`, created on first use, so a service can add commands
+ * The registry in the slots, created on first use, so a service can add commands
  * whether it starts before or after the management interface (or with it disabled).
  */
-export function miCommandRegistry(shared: Map<string, unknown>): MiCommandRegistry {
-  const existing = shared.get(MI_COMMANDS_KEY);
-  if (existing instanceof MiCommandRegistry) return existing;
+export function miCommandRegistry(slots: SlotTable): MiCommandRegistry {
+  const existing = slots.get(MI_COMMANDS_SLOT);
+  if (existing !== undefined) return existing;
   const created = new MiCommandRegistry();
-  shared.set(MI_COMMANDS_KEY, created);
+  slots.set(MI_COMMANDS_SLOT, created);
   return created;
 }

@@ -1,15 +1,22 @@
 import { HeraldError } from '../../errors/herald-error.js';
-import { registerIngestCounters } from '../../runtime/ingest-counters.js';
+import { INGEST_COUNTERS_SLOT, registerIngestCounters } from '../../runtime/ingest-counters.js';
 import { parseListen } from '../../runtime/listen.js';
-import type { Runtime, Service, ServiceStarter } from '../../runtime/service.js';
-import { sharedTracer } from '../../trace/tracer-service.js';
+import { SIP_PARSE_POOL_SLOT } from '../../process/service.js';
+import { defineService, type Runtime, type Service } from '../../runtime/service.js';
+import { sharedTracer, TRACER_KEY } from '../../trace/tracer-service.js';
 import type { Tracer } from '../../trace/tracer.js';
 import { sharedSipParsePool } from '../pooled-parse.js';
 import { HepCollector } from './collector.js';
 import { listenHep } from './listeners.js';
 
-/** `runtime.shared` key of the bound address (port 0 resolved), for tests and status. */
+/** The slot holding the bound address (port 0 resolved), for tests and status. */
 export const HEP_ADDRESS_KEY = 'hep.address';
+
+declare module '../../runtime/slots.js' {
+  interface Slots {
+    [HEP_ADDRESS_KEY]: ListenerAddress;
+  }
+}
 
 export interface ListenerAddress {
   readonly host: string;
@@ -17,7 +24,7 @@ export interface ListenerAddress {
 }
 
 /** The tracer a collector feeds. @throws HeraldError HERALD_ERR_CONFIG when tracing is switched off. */
-export function requireTracer(runtime: Runtime, what: string): Tracer {
+export function requireTracer(runtime: Pick<Runtime, 'slots'>, what: string): Tracer {
   const tracer = sharedTracer(runtime);
   if (tracer === undefined) {
     throw new HeraldError('HERALD_ERR_CONFIG', `Invalid config: ${what} needs the trace store (trace.enabled: true), or set ${what}.enabled: false`);
@@ -25,11 +32,7 @@ export function requireTracer(runtime: Runtime, what: string): Tracer {
   return tracer;
 }
 
-/**
- * The HEP collector: UDP and TCP on `hep.listen` (default 127.0.0.1:9060), HEP
- * v1/v2/v3, packets to the daemon's tracer. Counters go to get_statistics as `hep`.
- */
-export const startHepService: ServiceStarter = async (runtime): Promise<Service | undefined> => {
+async function startHep(runtime: Runtime): Promise<Service | undefined> {
   const config = runtime.config.hep;
   if (!config.enabled) return undefined;
   const tracer = requireTracer(runtime, 'hep');
@@ -40,19 +43,30 @@ export const startHepService: ServiceStarter = async (runtime): Promise<Service 
     throw new HeraldError('HERALD_ERR_CONFIG', `Cannot listen for HEP on ${config.listen} (hep.listen): ${error.message}`, { cause: error });
   });
   const address: ListenerAddress = { host: listeners.host, port: listeners.port };
-  runtime.shared.set(HEP_ADDRESS_KEY, address);
-  const unregister = registerIngestCounters(runtime.shared, 'hep', () => collector.counters.snapshot());
+  runtime.slots.set(HEP_ADDRESS_KEY, address);
+  const unregister = registerIngestCounters(runtime.slots, 'hep', () => collector.counters.snapshot());
   runtime.announce(`hep udp+tcp ${host.includes(':') ? `[${host}]` : host}:${listeners.port}${config.auth_key !== undefined ? ' (auth key required)' : ''}`);
-  let stopping: Promise<void> | undefined;
-  return {
-    name: 'hep',
-    stop: () => {
-      // Packets already received are still in the parse pool: the tracer (stopped after this service) gets them first.
-      stopping ??= listeners.close().then(() => collector.drain()).finally(() => {
-        unregister();
-        runtime.shared.delete(HEP_ADDRESS_KEY);
-      });
-      return stopping;
-    },
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    // Packets already received are still in the parse pool: the tracer (closed after this service) gets them first.
+    closing ??= listeners.close().then(() => collector.drain()).finally(() => {
+      unregister();
+      runtime.slots.delete(HEP_ADDRESS_KEY);
+    });
+    return closing;
   };
-};
+  // Nothing to cut short beyond closing: the listeners close at once and the pool hands back what it holds.
+  return { name: 'hep', close, destroy: close };
+}
+
+/**
+ * The HEP collector: UDP and TCP on `hep.listen` (default 127.0.0.1:9060), HEP
+ * v1/v2/v3, packets to the daemon's tracer. Counters go to get_statistics as `hep`.
+ */
+export const startHepService = defineService({
+  name: 'hep',
+  provides: [HEP_ADDRESS_KEY],
+  needs: [TRACER_KEY],
+  uses: [SIP_PARSE_POOL_SLOT, INGEST_COUNTERS_SLOT],
+  start: startHep,
+});

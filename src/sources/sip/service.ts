@@ -1,25 +1,27 @@
 import { createSocket } from 'node:dgram';
 import { isIP } from 'node:net';
 import { HeraldError } from '../../errors/herald-error.js';
-import { registerIngestCounters } from '../../runtime/ingest-counters.js';
+import { INGEST_COUNTERS_SLOT, registerIngestCounters } from '../../runtime/ingest-counters.js';
 import { parseListen } from '../../runtime/listen.js';
-import type { Service, ServiceStarter } from '../../runtime/service.js';
+import { SIP_PARSE_POOL_SLOT } from '../../process/service.js';
+import { defineService, type Runtime, type Service } from '../../runtime/service.js';
+import { TRACER_KEY } from '../../trace/tracer-service.js';
 import { RateLimitedWarnings } from '../../trace/tracer-warnings.js';
 import { Counters } from '../counters.js';
 import { requireTracer, type ListenerAddress } from '../hep/service.js';
 import { sharedSipParsePool } from '../pooled-parse.js';
 import { SipReceiver } from './receiver.js';
 
-/** `runtime.shared` key of the bound address (port 0 resolved). */
+/** The slot holding the bound address (port 0 resolved). */
 export const SIP_ADDRESS_KEY = 'sip.address';
 
-/**
- * The raw SIP collector: UDP on `sip.listen` (default 127.0.0.1:9061), for
- * Kamailio's `duplicate_uri` and OpenSIPS's `sip:` trace ids. A raw copy has
- * no metadata: the stored source is the sender of the copy (the proxy) and the
- * destination is this listener. Counters go to get_statistics as `sip`.
- */
-export const startSipService: ServiceStarter = async (runtime): Promise<Service | undefined> => {
+declare module '../../runtime/slots.js' {
+  interface Slots {
+    [SIP_ADDRESS_KEY]: ListenerAddress;
+  }
+}
+
+async function startSip(runtime: Runtime): Promise<Service | undefined> {
   const config = runtime.config.sip;
   if (!config.enabled) return undefined;
   const tracer = requireTracer(runtime, 'sip');
@@ -35,19 +37,32 @@ export const startSipService: ServiceStarter = async (runtime): Promise<Service 
   const bound: ListenerAddress = { host, port: socket.address().port };
   const receiver = new SipReceiver({ tracer, counters, warnings, bound, pool: sharedSipParsePool(runtime) });
   socket.on('message', (data, peer) => receiver.datagram(data, peer));
-  runtime.shared.set(SIP_ADDRESS_KEY, bound);
-  const unregister = registerIngestCounters(runtime.shared, 'sip', () => counters.snapshot());
+  runtime.slots.set(SIP_ADDRESS_KEY, bound);
+  const unregister = registerIngestCounters(runtime.slots, 'sip', () => counters.snapshot());
   runtime.announce(`sip udp ${host.includes(':') ? `[${host}]` : host}:${bound.port}`);
-  let stopping: Promise<void> | undefined;
-  return {
-    name: 'sip',
-    stop: () => {
-      // Datagrams already received may still be in the parse pool: the tracer (stopped after this service) gets them first.
-      stopping ??= new Promise<void>((resolve) => socket.close(() => resolve())).then(() => receiver.drain()).finally(() => {
-        unregister();
-        runtime.shared.delete(SIP_ADDRESS_KEY);
-      });
-      return stopping;
-    },
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    // Datagrams already received may still be in the parse pool: the tracer (closed after this service) gets them first.
+    closing ??= new Promise<void>((resolve) => socket.close(() => resolve())).then(() => receiver.drain()).finally(() => {
+      unregister();
+      runtime.slots.delete(SIP_ADDRESS_KEY);
+    });
+    return closing;
   };
-};
+  // Nothing to cut short beyond closing: the socket closes at once and the pool hands back what it holds.
+  return { name: 'sip', close, destroy: close };
+}
+
+/**
+ * The raw SIP collector: UDP on `sip.listen` (default 127.0.0.1:9061), for
+ * Kamailio's `duplicate_uri` and OpenSIPS's `sip:` trace ids. A raw copy has
+ * no metadata: the stored source is the sender of the copy (the proxy) and the
+ * destination is this listener. Counters go to get_statistics as `sip`.
+ */
+export const startSipService = defineService({
+  name: 'sip',
+  provides: [SIP_ADDRESS_KEY],
+  needs: [TRACER_KEY],
+  uses: [SIP_PARSE_POOL_SLOT, INGEST_COUNTERS_SLOT],
+  start: startSip,
+});

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { silentLogger } from '../log/logger.js';
 import { startDaemon } from '../serve/serve.js';
 import type { MiCommandDescription } from '../runtime/mi/command.js';
-import { renderMiMarkdown } from './docs.js';
-import { MI_COMMANDS_KEY, MiCommandRegistry } from '../runtime/mi/registry.js';
-import { MI_ADDRESS_KEY, type MiAddress } from './service.js';
-import { loadOrCreateToken } from './token.js';
+import { renderMiMarkdown } from '../mi/docs.js';
+import { MI_COMMANDS_SLOT } from '../runtime/mi/registry.js';
+import { MI_ADDRESS_KEY } from '../mi/service.js';
+import { loadOrCreateToken } from '../mi/token.js';
 
 export interface GeneratedMiDocs {
   /** The generated section of docs/mi.md. */
@@ -34,8 +34,8 @@ export async function generateMiDocs(): Promise<GeneratedMiDocs> {
   try {
     const daemon = await startDaemon({ configPath, env: {}, announce: () => undefined, logger: silentLogger() });
     try {
-      const registry = daemon.runtime.shared.get(MI_COMMANDS_KEY) as MiCommandRegistry;
-      const { url } = daemon.runtime.shared.get(MI_ADDRESS_KEY) as MiAddress;
+      const registry = daemon.runtime.slots.require(MI_COMMANDS_SLOT, 'mi-docs');
+      const { url } = daemon.runtime.slots.require(MI_ADDRESS_KEY, 'mi-docs');
       const token = await loadOrCreateToken(daemon.runtime.dataDir, silentLogger());
       const response = await fetch(`${url}/mi`, {
         method: 'POST',

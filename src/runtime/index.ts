@@ -1,0 +1,24 @@
+/*
+ * `herald/runtime`: what a service author uses. A service declares the slots it
+ * provides, needs and uses (`defineService`), reads them typed from
+ * `runtime.slots`, registers MI commands and ingest counters, and parses its
+ * listen address and file paths the way every other service does.
+ */
+export { defineService } from './service.js';
+export type { Runtime, Service, ServiceDeclaration, ServiceDefinition, ServiceStarter, StartService } from './service.js';
+export { SlotTable } from './slots.js';
+export type { SlotKey, Slots } from './slots.js';
+export { serviceOrder } from './order.js';
+export { httpBase, isLoopbackHost, parseListen } from './listen.js';
+export type { ListenAddress } from './listen.js';
+export { IngestCounters, ingestCounters, registerIngestCounters, INGEST_COUNTERS_SLOT } from './ingest-counters.js';
+export type { IngestCounterSource } from './ingest-counters.js';
+export { confinePath } from './files-roots.js';
+export type { ConfinedPath } from './files-roots.js';
+export { SR_STATUS, StatusRegistry, statusRegistryOf, STATUS_SLOT } from './status.js';
+export type { IdentifierState, StatusRegistryOptions, StatusReport } from './status.js';
+export { defineCommand, describeCommand } from './mi/command.js';
+export type { MiCallContext, MiCommand, MiCommandDescription, MiCommandSpec, MiExample, MiParamSpec, MiParamType, MiParamsOf } from './mi/command.js';
+export { MiParamsError } from './mi/params.js';
+export type { MiParamProblem } from './mi/params.js';
+export { MiCommandRegistry, miCommandRegistry, MI_COMMANDS_SLOT } from './mi/registry.js';

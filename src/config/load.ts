@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { parseDocument } from 'yaml';
 import { HeraldError } from '../errors/herald-error.js';
+import { schemaProblems } from './schema-problems.js';
 import { ConfigSchema, type HeraldConfig } from './schema.js';
 
 /** A loaded, validated, frozen config plus where it came from. */
@@ -48,8 +49,8 @@ export function parseConfig(input: unknown, env: ConfigEnv = {}, origin = 'confi
   }
   const candidate = Value.Default(ConfigSchema, structuredClone(input)) as Record<string, unknown>;
   applyEnv(candidate, env);
-  const problems = [...Value.Errors(ConfigSchema, candidate)].map(
-    (error) => `  ${keyPath(error.path)}: ${error.message}${describeValue(error.value)}`,
+  const problems = schemaProblems(ConfigSchema, candidate).map(
+    (problem) => `  ${keyPath(problem.path)}: ${problem.message}${problem.message.includes('(got ') ? '' : describeValue(problem.value)}`,
   );
   if (problems.length === 0) problems.push(...crossKeyProblems(candidate as HeraldConfig));
   if (problems.length > 0) {

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DeliverySection, FilesSection, LogSection, SubscriberEntry } from './sections/core.js';
-import { FlatstoreSection, JsonlSection } from './sections/files-backends.js';
+import { FlatstoreOptionsSchema } from '../backends/flatstore/schema.js';
+import { JsonlOptionsSchema } from '../backends/jsonl/schema.js';
 import { MiSection } from './sections/mi.js';
 import { CoreEventsSection } from './sections/process.js';
 import { HepSection, SipSection, TraceSection } from './sections/trace.js';
@@ -13,8 +14,8 @@ export const ConfigSchema = Type.Object({
   data_dir: Type.String({ default: './herald-data', description: 'Where Herald keeps its files. Created on first start.' }),
   log: LogSection,
   files: FilesSection,
-  flatstore: FlatstoreSection,
-  jsonl: JsonlSection,
+  flatstore: FlatstoreOptionsSchema,
+  jsonl: JsonlOptionsSchema,
   delivery: DeliverySection,
   subscribers: Type.Optional(Type.Array(SubscriberEntry, {
     description: 'Subscriptions created at start. Default: `jsonl:<data_dir>/events.log` with filter `level>=info`.',

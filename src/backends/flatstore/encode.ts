@@ -2,6 +2,8 @@ import type { EventDef } from '../../events/define.js';
 import type { HeraldEvent } from '../../events/event.js';
 import type { ParamKind } from '../../events/params.js';
 
+export { delimiterProblem } from './delimiter.js';
+
 /*
  * Flatstore line: [NAME] { DELIM VALUE }* "\n" — OpenSIPS's layout, with a
  * reversible escape instead of OpenSIPS's raw or space-replaced values. Inside a
@@ -17,14 +19,6 @@ import type { ParamKind } from '../../events/params.js';
 export interface FlatstoreFormat {
   readonly delimiter: string;
   readonly suppressEventName: boolean;
-}
-
-/** Why a delimiter cannot be used, or undefined when it can. */
-export function delimiterProblem(delimiter: string): string | undefined {
-  if (delimiter.length === 0) return 'must not be empty';
-  if (/[\n\r\\]/.test(delimiter)) return 'must not contain a newline, a carriage return or a backslash';
-  if (delimiter[0] === 'n' || delimiter[0] === 'r') return 'must not start with "n" or "r" (they are escape letters)';
-  return undefined;
 }
 
 /** The delimiter's first character, a whole code point (an emoji is two UTF-16 units). */

@@ -1,11 +1,11 @@
 import type { BackendFactory } from '../../bus/backend.js';
-import type { FlatstoreConfig } from '../../config/sections/files-backends.js';
 import { FileBackend } from '../shared/file-backend.js';
 import { checkPermissionCap, DEFAULT_MAX_PERMISSIONS, rootsOf } from '../shared/file-options.js';
 import type { FileRegistry } from '../shared/file-registry.js';
 import { confinePath } from '../../runtime/files-roots.js';
+import { socketOptions } from '../shared/socket-schema.js';
 import { createFlatstoreEncoder } from './encode.js';
-import { FLATSTORE_DEFAULTS, flatstoreOptions } from './options.js';
+import { FlatstoreOptionsSchema, type FlatstoreConfig } from './schema.js';
 
 export interface FlatstoreFactoryOptions {
   /** Defaults for every flatstore socket (the `flatstore:` config section); socket query options win. */
@@ -22,14 +22,14 @@ export interface FlatstoreFactoryOptions {
  * PATH is relative to the working directory, as OpenSIPS takes it. The real path must lie under `files.roots`.
  */
 export function createFlatstoreFactory(options: FlatstoreFactoryOptions = {}): BackendFactory {
-  const defaults: FlatstoreConfig = { ...FLATSTORE_DEFAULTS, ...options.config };
+  const defaults: Partial<FlatstoreConfig> = options.config ?? {};
   const now = options.now ?? Date.now;
   const maxPermissions = options.maxPermissions ?? DEFAULT_MAX_PERMISSIONS;
   return {
     transport: 'flatstore',
     description: 'OpenSIPS-compatible delimited text file, one event per line (docs/backends/flatstore.md).',
     create(address, ctx) {
-      const o = flatstoreOptions(address, defaults);
+      const o = socketOptions(address.socket, FlatstoreOptionsSchema, address.options, defaults);
       checkPermissionCap(address.socket, o.file_permissions, maxPermissions);
       const { realPath } = confinePath(address.address, rootsOf(ctx));
       return new FileBackend({

@@ -1,12 +1,12 @@
 import type { BackendFactory } from '../../bus/backend.js';
-import type { JsonlConfig } from '../../config/sections/files-backends.js';
 import { JsonLineSerializer } from '../../events/serialize-json.js';
 import { FileBackend } from '../shared/file-backend.js';
 import { checkPermissionCap, DEFAULT_MAX_PERMISSIONS, rootsOf } from '../shared/file-options.js';
 import type { FileRegistry } from '../shared/file-registry.js';
 import { confinePath } from '../../runtime/files-roots.js';
+import { socketOptions } from '../shared/socket-schema.js';
 import { NO_ROTATION } from '../shared/rotation.js';
-import { JSONL_DEFAULTS, jsonlOptions } from './options.js';
+import { JsonlOptionsSchema, type JsonlConfig } from './schema.js';
 
 export interface JsonlFactoryOptions {
   /** Defaults for every jsonl socket (the `jsonl:` config section); socket query options win. */
@@ -23,14 +23,14 @@ export interface JsonlFactoryOptions {
  * daily to PATH.YYYYMMDD. The real path must lie under `files.roots`.
  */
 export function createJsonlFactory(options: JsonlFactoryOptions = {}): BackendFactory {
-  const defaults: JsonlConfig = { ...JSONL_DEFAULTS, ...options.config };
+  const defaults: Partial<JsonlConfig> = options.config ?? {};
   const now = options.now ?? Date.now;
   const maxPermissions = options.maxPermissions ?? DEFAULT_MAX_PERMISSIONS;
   return {
     transport: 'jsonl',
     description: 'JSON-lines event log with daily rolling (docs/backends/jsonl.md).',
     create(address, ctx) {
-      const o = jsonlOptions(address, defaults);
+      const o = socketOptions(address.socket, JsonlOptionsSchema, address.options, defaults);
       checkPermissionCap(address.socket, o.file_permissions, maxPermissions);
       const { realPath } = confinePath(address.address, rootsOf(ctx));
       const serializer = new JsonLineSerializer(o.timezone, { id: o.event_id });

@@ -1,6 +1,6 @@
 import { HeraldError } from '../errors/herald-error.js';
 import { uriUser } from './sip/index.js';
-import type { TracedMessage } from './destinations/types.js';
+import type { TracedMessage } from './message.js';
 
 export type FilterKind = 'caller' | 'callee' | 'ip';
 

@@ -1,5 +1,5 @@
 import type { SipSummary } from '../process/autoscale/sip-batch.js';
-import type { TracedSip } from './destinations/types.js';
+import type { TracedSip } from './message.js';
 import { SIP_ERROR_REASONS, type SipErrorReason, type SipParseError } from './sip/index.js';
 
 export type SummaryParse = { readonly ok: true; readonly sip: TracedSip } | { readonly ok: false; readonly error: SipParseError };

@@ -1,6 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { RateLimitedWarnings } from '../tracer-warnings.js';
-import type { DestinationCounters, TraceDestination, TracedMessage } from './types.js';
+import type { TracedMessage } from '../message.js';
+import type { DestinationCounters, TraceDestination } from './types.js';
 
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 /** OpenSIPS's file_mode default: the messages hold credentials and personal data. */

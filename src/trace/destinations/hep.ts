@@ -4,7 +4,8 @@ import type { RateLimitedWarnings } from '../tracer-warnings.js';
 import { ipProtocolOf } from './proto.js';
 import { UdpSender } from './sip-udp.js';
 import { TcpSender } from './tcp-sender.js';
-import type { DestinationCounters, TraceDestination, TracedMessage } from './types.js';
+import type { TracedMessage } from '../message.js';
+import type { DestinationCounters, TraceDestination } from './types.js';
 
 /** HEP proto type for SIP (chunk 0x000b). */
 const PROTO_TYPE_SIP = 1;

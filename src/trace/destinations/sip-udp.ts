@@ -2,7 +2,8 @@ import { createSocket, type Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { RateLimitedWarnings } from '../tracer-warnings.js';
-import type { DestinationCounters, TraceDestination, TracedMessage } from './types.js';
+import type { TracedMessage } from '../message.js';
+import type { DestinationCounters, TraceDestination } from './types.js';
 
 /** Resolves a host once, at open: sends must not do a DNS lookup per packet. */
 export async function resolveHost(host: string): Promise<{ address: string; family: 4 | 6 }> {

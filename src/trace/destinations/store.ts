@@ -1,7 +1,8 @@
 import type { TraceIngest } from '../ingest.js';
 import { redactUrl } from '../store/open.js';
 import { rowsFromSip } from '../store/rows.js';
-import type { DestinationCounters, TraceDestination, TracedMessage } from './types.js';
+import type { TracedMessage } from '../message.js';
+import type { DestinationCounters, TraceDestination } from './types.js';
 
 /**
  * Copies go to a trace store through a TraceIngest (queue + batches). `owned`

@@ -1,4 +1,4 @@
-import type { TracedSip } from '../destinations/types.js';
+import type { TracedSip } from '../message.js';
 import { uriUser } from '../sip/address.js';
 import type { TraceRow } from './types.js';
 

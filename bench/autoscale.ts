@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
 import { readFileSync, readdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { SipParsePool, parseSipSummaries } from '../src/process/autoscale/sip-parse-pool.js';
-import type { SipSummary } from '../src/process/autoscale/sip-batch.js';
+import { SipParsePool, parseSipSummaries } from '../src/trace/sip-pool/sip-parse-pool.js';
+import type { SipSummary } from '../src/trace/sip-pool/sip-batch.js';
 import { round } from './measure.js';
 import type { BenchOptions, BenchReport } from './report.js';
 

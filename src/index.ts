@@ -66,8 +66,11 @@ export { guardBackendFactories, heraldPinoDestination, runWithLogEventsSuppresse
 export type { HeraldPinoDestination, LogEventOptions } from './process/log-events.js';
 export { instrument } from './process/instrument/index.js';
 export type { InstrumentOptions } from './process/instrument/index.js';
-export { AutoScaler, SipParsePool, WorkerPool, parseAutoScaleProfile } from './process/autoscale/index.js';
-export type { AutoScaleProfile, SipParsePoolOptions, SipSummary, WorkerPoolOptions } from './process/autoscale/index.js';
+export { AutoScaler, WorkerPool, parseAutoScaleProfile } from './process/autoscale/index.js';
+export type { AutoScaleProfile, WorkerPoolOptions } from './process/autoscale/index.js';
+export { SipParsePool } from './trace/sip-pool/sip-parse-pool.js';
+export type { SipParsePoolOptions } from './trace/sip-pool/sip-parse-pool.js';
+export type { SipSummary } from './trace/sip-pool/summary-codec.js';
 export { sharedThresholds, startCoreEventsService } from './process/service.js';
 export { statusRegistryOf } from './runtime/status.js';
 

@@ -1,24 +1,18 @@
 import { defineService, type Runtime, type Service } from '../runtime/service.js';
-import { parseAutoScaleProfile, type AutoScaleProfile } from './autoscale/profile.js';
-import { SipParsePool } from './autoscale/sip-parse-pool.js';
 import { instrument } from './instrument/index.js';
 import { guardBackendFactories, heraldPinoDestination, teeLogger } from './log-events.js';
 import { watchMemory } from './memory.js';
-import { STATUS_SLOT, statusRegistryOf } from '../runtime/status.js';
 import { watchTcpDisconnects } from './tcp.js';
 import { watchBuiltinSources } from './threshold-sources/index.js';
 import { createThresholds, type Thresholds } from './thresholds.js';
 
-/** The slots this service provides. */
+/** The slot this service provides. */
 export const THRESHOLDS_SLOT = 'process.thresholds';
-export const SIP_PARSE_POOL_SLOT = 'sip.parse-pool';
 
 declare module '../runtime/slots.js' {
   interface Slots {
     /** The thresholds API another service may time its work with (e.g. the trace store: `time('store', …)`). */
     [THRESHOLDS_SLOT]: Thresholds;
-    /** The auto-scaled SIP parse pool, when `core_events.autoscale.profile` is set. */
-    [SIP_PARSE_POOL_SLOT]: SipParsePool;
   }
 }
 
@@ -35,20 +29,9 @@ function startLogEvents(runtime: Runtime): () => void {
   return teeLogger(runtime.logger, destination);
 }
 
-function startParsePool(runtime: Runtime, profile: AutoScaleProfile | undefined): SipParsePool | undefined {
-  if (profile === undefined) return undefined;
-  const { autoscale } = runtime.config.core_events;
-  const pool = new SipParsePool({ profile, cycleMs: autoscale.cycle_ms, bus: runtime.bus, status: statusRegistryOf(runtime) });
-  runtime.slots.set(SIP_PARSE_POOL_SLOT, pool);
-  runtime.announce(`sip parse pool ${pool.pool.size} worker(s), profile "${autoscale.profile}"`);
-  return pool;
-}
-
 async function startCoreEvents(runtime: Runtime): Promise<Service | undefined> {
   const config = runtime.config.core_events;
   if (!config.enabled) return undefined;
-  // Checked before anything is installed, so a bad profile leaves nothing behind.
-  const profile = config.autoscale.profile.trim() === '' ? undefined : parseAutoScaleProfile(config.autoscale.profile);
   const { bus } = runtime;
   const thresholds = createThresholds({
     bus, thresholdsUs: config.thresholds_us, extraMaxLength: config.threshold_extra_length, logger: runtime.logger,
@@ -67,15 +50,12 @@ async function startCoreEvents(runtime: Runtime): Promise<Service | undefined> {
     startLogEvents(runtime),
     instrument(bus, config.instrument),
   ];
-  const pool = startParsePool(runtime, profile);
   let stopping: Promise<void> | undefined;
-  // Nothing here drains: the pool rejects queued batches and its callers parse them on the main thread.
+  // Nothing here drains: each watcher detaches at once.
   const stop = () => {
     stopping ??= (async () => {
       for (const dispose of disposers.reverse()) dispose();
       runtime.slots.delete(THRESHOLDS_SLOT);
-      runtime.slots.delete(SIP_PARSE_POOL_SLOT);
-      await pool?.close();
     })();
     return stopping;
   };
@@ -86,12 +66,12 @@ async function startCoreEvents(runtime: Runtime): Promise<Service | undefined> {
 /**
  * Core events about this process (docs/core-events.md), from config
  * `core_events`: thresholds (slot `process.thresholds`), memory
- * thresholds, TCP disconnects, log events, Dovecot-style instrumentation and
- * the auto-scaled SIP parse pool (slot `sip.parse-pool`).
+ * thresholds, TCP disconnects, log events and Dovecot-style instrumentation.
+ * The auto-scaled SIP parse pool (same config section) is its own service,
+ * trace/sip-pool/service.ts.
  */
 export const startCoreEventsService = defineService({
   name: 'core-events',
-  provides: [THRESHOLDS_SLOT, SIP_PARSE_POOL_SLOT],
-  uses: [STATUS_SLOT],
+  provides: [THRESHOLDS_SLOT],
   start: startCoreEvents,
 });

@@ -3,6 +3,7 @@ import { startMiService } from '../mi/service.js';
 import { startCoreEventsService } from '../process/service.js';
 import { startHepService } from '../sources/hep/service.js';
 import { startSipService } from '../sources/sip/service.js';
+import { startSipParsePoolService } from '../trace/sip-pool/service.js';
 import { startTraceService } from '../trace/tracer-service.js';
 import type { ServiceStarter } from '../runtime/service.js';
 
@@ -15,6 +16,7 @@ export const SERVICES: readonly ServiceStarter[] = [
   startFileService,
   startMiService,
   startCoreEventsService,
+  startSipParsePoolService,
   startTraceService,
   startHepService,
   startSipService,

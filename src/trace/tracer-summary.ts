@@ -1,4 +1,4 @@
-import type { SipSummary } from '../process/autoscale/sip-batch.js';
+import type { SipSummary } from './sip-pool/sip-batch.js';
 import type { TracedSip } from './message.js';
 import { SIP_ERROR_REASONS, type SipErrorReason, type SipParseError } from './sip/index.js';
 

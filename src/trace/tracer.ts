@@ -1,6 +1,6 @@
 import { HeraldError } from '../errors/herald-error.js';
 import type { Logger } from '../log/logger.js';
-import type { SipSummary } from '../process/autoscale/sip-batch.js';
+import type { SipSummary } from './sip-pool/sip-batch.js';
 import type { DestinationCheck } from './destination-policy.js';
 import { createDestination, type DestinationContext } from './destinations/create.js';
 import type { TraceDestination } from './destinations/types.js';

@@ -6,8 +6,9 @@ import { test } from 'node:test';
 import { pino } from 'pino';
 import { memoryStore } from '../../src/backends/memory/index.js';
 import { loadConfig } from '../../src/config/load.js';
-import { SipParsePool } from '../../src/process/autoscale/sip-parse-pool.js';
-import { SIP_PARSE_POOL_SLOT, THRESHOLDS_SLOT, sharedThresholds, startCoreEventsService } from '../../src/process/service.js';
+import { SipParsePool } from '../../src/trace/sip-pool/sip-parse-pool.js';
+import { THRESHOLDS_SLOT, sharedThresholds, startCoreEventsService } from '../../src/process/service.js';
+import { SIP_PARSE_POOL_SLOT, startSipParsePoolService } from '../../src/trace/sip-pool/service.js';
 import { statusRegistryOf } from '../../src/runtime/status.js';
 import { startDaemon } from '../../src/serve/serve.js';
 import { uniqueMemorySocket } from '../helpers/bus.js';
@@ -25,7 +26,7 @@ async function daemonWith(t: { after(fn: () => unknown): void }, coreEvents: str
   ].join('\n'));
   const lines: string[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
-  const daemon = await startDaemon({ configPath: join(dir, 'herald.yaml'), env: {}, announce: () => {}, logger, services: [startCoreEventsService] });
+  const daemon = await startDaemon({ configPath: join(dir, 'herald.yaml'), env: {}, announce: () => {}, logger, services: [startCoreEventsService, startSipParsePoolService] });
   t.after(() => daemon.stop());
   return { daemon, lines, store: memoryStore(socket.slice('memory:'.length)) };
 }

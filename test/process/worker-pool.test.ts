@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { test } from 'node:test';
 import { parseAutoScaleProfile } from '../../src/process/autoscale/profile.js';
-import { SipParsePool, parseSipSummaries } from '../../src/process/autoscale/sip-parse-pool.js';
+import { SipParsePool, parseSipSummaries } from '../../src/trace/sip-pool/sip-parse-pool.js';
 import { WorkerPool } from '../../src/process/autoscale/worker-pool.js';
 import { AUTO_SCALING_GROUP } from '../../src/process/autoscale/pool-scaling.js';
 import { StatusRegistry } from '../../src/runtime/status/registry.js';

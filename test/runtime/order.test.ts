@@ -8,6 +8,7 @@ import { defineService, type ServiceStarter } from '../../src/runtime/service.js
 import { SERVICES } from '../../src/serve/services.js';
 import { startHepService } from '../../src/sources/hep/service.js';
 import { startSipService } from '../../src/sources/sip/service.js';
+import { startSipParsePoolService } from '../../src/trace/sip-pool/service.js';
 import { startTraceService } from '../../src/trace/tracer-service.js';
 
 declare module '../../src/runtime/slots.js' {
@@ -28,17 +29,21 @@ function declared(name: string, slots: { provides?: TestSlot[]; needs?: TestSlot
 }
 
 test('the shipped services start in the order their declarations derive', () => {
-  assert.deepEqual(names(serviceOrder(SERVICES, ['runtime.status'])), ['files', 'mi', 'core-events', 'trace', 'hep', 'sip']);
+  assert.deepEqual(names(serviceOrder(SERVICES, ['runtime.status'])), ['files', 'mi', 'core-events', 'sip-parse-pool', 'trace', 'hep', 'sip']);
 });
 
-test('core-events before trace, hep and sip is derived, not listed: the store is timed and the collectors see the parse pool', () => {
+test('core-events before trace and the parse pool before hep and sip are derived, not listed', () => {
   // Regression: the listed order was a silent contract; core-events after trace left store writes untimed,
-  // after hep the parse pool unused.
-  const reversed = [startSipService, startHepService, startTraceService, startCoreEventsService, startMiService, startFileService];
+  // the parse pool after hep left it unused.
+  const reversed = [startSipService, startHepService, startTraceService, startSipParsePoolService, startCoreEventsService, startMiService, startFileService];
   const order = names(serviceOrder(reversed));
-  for (const later of ['trace', 'hep', 'sip']) assert.ok(order.indexOf('core-events') < order.indexOf(later), `core-events before ${later}: ${order.join(', ')}`);
-  for (const collector of ['hep', 'sip']) assert.ok(order.indexOf('trace') < order.indexOf(collector), `trace before ${collector}: ${order.join(', ')}`);
-  assert.deepEqual(order, ['core-events', 'trace', 'sip', 'hep', 'mi', 'files'], 'otherwise the listed order is kept');
+  const before = (first: string, later: string) => assert.ok(order.indexOf(first) < order.indexOf(later), `${first} before ${later}: ${order.join(', ')}`);
+  before('core-events', 'trace');
+  for (const collector of ['hep', 'sip']) {
+    before('sip-parse-pool', collector);
+    before('trace', collector);
+  }
+  assert.deepEqual(order, ['sip-parse-pool', 'core-events', 'trace', 'sip', 'hep', 'mi', 'files'], 'otherwise the listed order is kept');
 });
 
 test('a service whose needed slot nobody provides fails, naming the slot and the service', () => {

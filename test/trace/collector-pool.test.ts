@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { SIP_PARSE_POOL_SLOT } from '../../src/process/service.js';
-import { SipParsePool } from '../../src/process/autoscale/sip-parse-pool.js';
+import { SIP_PARSE_POOL_SLOT } from '../../src/trace/sip-pool/service.js';
+import { SipParsePool } from '../../src/trace/sip-pool/sip-parse-pool.js';
 import { encodeHep3 } from '../../src/trace/hep/index.js';
 import { openTraceStore, type TraceRecord } from '../../src/trace/store/index.js';
 import { sendUdp, startCollector, type TestDaemon } from './collector-daemon.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseSipSummaries } from '../../src/process/autoscale/sip-parse-pool.js';
+import { parseSipSummaries } from '../../src/trace/sip-pool/sip-parse-pool.js';
 import { parseSip } from '../../src/trace/sip/index.js';
 import { fromSummary } from '../../src/trace/tracer-summary.js';
 import { loadFixtures } from './tracer-fixtures.js';

@@ -5,6 +5,3 @@ export type { ScaleDecision } from './scaler.js';
 export { WorkerPool } from './worker-pool.js';
 export type { WorkerPoolOptions, WorkerPoolStats } from './worker-pool.js';
 export { AUTO_SCALING_GROUP, PoolScaling } from './pool-scaling.js';
-export { SipParsePool, SIP_PARSE_GROUP, parseSipSummaries } from './sip-parse-pool.js';
-export type { SipParsePoolOptions } from './sip-parse-pool.js';
-export type { SipSummary } from './sip-batch.js';

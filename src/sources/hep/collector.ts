@@ -2,13 +2,13 @@ import type { Bus } from '../../bus/bus.js';
 import { nowUs } from '../../events/event.js';
 import { E_HEP_LOG } from '../../events/packs/trace.js';
 import type { Logger } from '../../log/logger.js';
-import type { SipParsePool } from '../../process/autoscale/sip-parse-pool.js';
+import type { SipParsePool } from '../../trace/sip-pool/sip-parse-pool.js';
 import { protoName } from '../../trace/destinations/proto.js';
 import { decodeHep, type HepError, type HepPacket } from '../../trace/hep/index.js';
 import type { TraceMeta, TraceOutcome, Tracer } from '../../trace/tracer.js';
 import { RateLimitedWarnings } from '../../trace/tracer-warnings.js';
 import { Counters } from '../counters.js';
-import { PooledParse } from '../pooled-parse.js';
+import { PooledParse } from '../../trace/sip-pool/pooled-parse.js';
 
 const PROTO_SIP = 1;
 const PROTO_LOG = 100;

@@ -1,11 +1,11 @@
 import { HeraldError } from '../../errors/herald-error.js';
 import { INGEST_COUNTERS_SLOT, registerIngestCounters } from '../../runtime/ingest-counters.js';
 import { parseListen } from '../../runtime/listen.js';
-import { SIP_PARSE_POOL_SLOT } from '../../process/service.js';
+import { SIP_PARSE_POOL_SLOT } from '../../trace/sip-pool/service.js';
 import { defineService, type Runtime, type Service } from '../../runtime/service.js';
 import { sharedTracer, TRACER_KEY } from '../../trace/tracer-service.js';
 import type { Tracer } from '../../trace/tracer.js';
-import { sharedSipParsePool } from '../pooled-parse.js';
+import { sharedSipParsePool } from '../../trace/sip-pool/pooled-parse.js';
 import { HepCollector } from './collector.js';
 import { listenHep } from './listeners.js';
 

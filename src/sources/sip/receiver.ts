@@ -1,10 +1,10 @@
 import type { RemoteInfo } from 'node:dgram';
-import type { SipParsePool } from '../../process/autoscale/sip-parse-pool.js';
+import type { SipParsePool } from '../../trace/sip-pool/sip-parse-pool.js';
 import type { TraceMeta, TraceOutcome, Tracer } from '../../trace/tracer.js';
 import type { RateLimitedWarnings } from '../../trace/tracer-warnings.js';
 import type { Counters } from '../counters.js';
 import type { ListenerAddress } from '../hep/service.js';
-import { PooledParse } from '../pooled-parse.js';
+import { PooledParse } from '../../trace/sip-pool/pooled-parse.js';
 
 export interface SipReceiverOptions {
   readonly tracer: Tracer;

@@ -3,13 +3,13 @@ import { isIP } from 'node:net';
 import { HeraldError } from '../../errors/herald-error.js';
 import { INGEST_COUNTERS_SLOT, registerIngestCounters } from '../../runtime/ingest-counters.js';
 import { parseListen } from '../../runtime/listen.js';
-import { SIP_PARSE_POOL_SLOT } from '../../process/service.js';
+import { SIP_PARSE_POOL_SLOT } from '../../trace/sip-pool/service.js';
 import { defineService, type Runtime, type Service } from '../../runtime/service.js';
 import { TRACER_KEY } from '../../trace/tracer-service.js';
 import { RateLimitedWarnings } from '../../trace/tracer-warnings.js';
 import { Counters } from '../counters.js';
 import { requireTracer, type ListenerAddress } from '../hep/service.js';
-import { sharedSipParsePool } from '../pooled-parse.js';
+import { sharedSipParsePool } from '../../trace/sip-pool/pooled-parse.js';
 import { SipReceiver } from './receiver.js';
 
 /** The slot holding the bound address (port 0 resolved). */

@@ -1,7 +1,7 @@
-import type { SipSummary } from '../process/autoscale/sip-batch.js';
-import { SipParsePool } from '../process/autoscale/sip-parse-pool.js';
-import { SIP_PARSE_POOL_SLOT } from '../process/service.js';
-import type { Runtime } from '../runtime/service.js';
+import type { SipSummary } from './sip-batch.js';
+import { SipParsePool } from './sip-parse-pool.js';
+import { SIP_PARSE_POOL_SLOT } from './service.js';
+import type { Runtime } from '../../runtime/service.js';
 
 /** Messages per pool task: large enough to pay for the thread hop, small enough to keep latency low. */
 export const PARSE_BATCH_MESSAGES = 256;

@@ -1,8 +1,8 @@
 import type { Bus } from '../../bus/bus.js';
 import type { StatusRegistry } from '../../runtime/status/registry.js';
-import { parseAutoScaleProfile, type AutoScaleProfile } from './profile.js';
+import { parseAutoScaleProfile, type AutoScaleProfile } from '../../process/autoscale/profile.js';
 import { packSipBatch, parseSipBatch, unpackSipBatch, type SipBatchResult, type SipSummary } from './sip-batch.js';
-import { WorkerPool } from './worker-pool.js';
+import { WorkerPool } from '../../process/autoscale/worker-pool.js';
 
 /** The `group_type` of the SIP parse pool in E_CORE_PROC_AUTO_SCALE and the `auto-scaling` status group. */
 export const SIP_PARSE_GROUP = 'sip_parse';

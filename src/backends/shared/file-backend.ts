@@ -40,6 +40,8 @@ export class FileBackend implements Backend {
   readonly #registry: FileRegistry;
   readonly #listener: RotationListener;
   #closing: Promise<void> | undefined;
+  /** The open signal aborted (the bus is stopping at once): writes are refused; close still writes what was acknowledged. */
+  #destroyed = false;
 
   constructor(init: FileBackendInit) {
     this.#registry = init.registry ?? fileRegistry;
@@ -55,7 +57,9 @@ export class FileBackend implements Backend {
     return this.#file.filename;
   }
 
-  async open(): Promise<void> {
+  async open(signal?: AbortSignal): Promise<void> {
+    signal?.addEventListener('abort', () => { this.#destroyed = true; }, { once: true });
+    if (signal?.aborted === true) this.#destroyed = true;
     try {
       await this.#file.ready();
     } catch (error) {
@@ -65,8 +69,8 @@ export class FileBackend implements Backend {
   }
 
   write(batch: readonly HeraldEvent[]): Promise<WriteResult> {
-    if (this.#closing !== undefined) {
-      return Promise.resolve({ status: 'failed', error: new HeraldError('HERALD_ERR_BACKEND_CLOSED', 'The file backend is closed') });
+    if (this.#closing !== undefined || this.#destroyed) {
+      return Promise.resolve({ status: 'failed', error: new HeraldError('HERALD_ERR_BACKEND_CLOSED', `The file backend is ${this.#destroyed ? 'destroyed' : 'closed'}`) });
     }
     const file = this.#file;
     const failure = file.failure;

@@ -39,17 +39,21 @@ const POOL_BYTES = 1024 * 1024;
  * Collects lines and encodes them to UTF-8 in one go per take, into a slab that
  * only moves forward (never reused while a write may still read it). One join
  * and one encode per ~64 KiB into preallocated memory cost less than a
- * Buffer.from per take, and far less than an encode per line.
+ * Buffer.from per take, and far less than an encode per line. Records that are
+ * bytes already (a traced SIP message need not be UTF-8) are kept as they are, in order.
  */
 export class LineEncoder {
   readonly #lines: string[] = [];
   #chars = 0;
+  /** Encoded text and byte records, in push order, waiting for the next take. */
+  readonly #ready: Buffer[] = [];
+  #readyBytes = 0;
   #pool: Buffer = Buffer.allocUnsafe(0);
   #offset = 0;
 
-  /** UTF-16 units appended since the last take (≈ bytes for mostly-ASCII text). */
+  /** UTF-16 units plus bytes appended since the last take (≈ bytes for mostly-ASCII text). */
   get pendingChars(): number {
-    return this.#chars;
+    return this.#chars + this.#readyBytes;
   }
 
   append(line: string): void {
@@ -57,8 +61,23 @@ export class LineEncoder {
     this.#chars += line.length;
   }
 
-  /** Everything appended since the last take, encoded, as one buffer. */
-  take(): Buffer {
+  /** Appends a record that is bytes already; it is copied, so the caller may reuse its buffer. */
+  appendBytes(bytes: Buffer): void {
+    this.#encodeLines();
+    this.#ready.push(Buffer.from(bytes));
+    this.#readyBytes += bytes.length;
+  }
+
+  /** Everything appended since the last take, encoded, in order. */
+  take(): Buffer[] {
+    this.#encodeLines();
+    const out = this.#ready.splice(0);
+    this.#readyBytes = 0;
+    return out;
+  }
+
+  #encodeLines(): void {
+    if (this.#lines.length === 0) return;
     const text = this.#lines.length === 1 ? this.#lines[0] : this.#lines.join('');
     this.#lines.length = 0; // Reused: keeps its capacity, so no regrowth per take.
     this.#chars = 0;
@@ -69,7 +88,9 @@ export class LineEncoder {
     }
     const start = this.#offset;
     this.#offset += this.#pool.write(text, start);
-    return this.#pool.subarray(start, this.#offset);
+    const chunk = this.#pool.subarray(start, this.#offset);
+    this.#ready.push(chunk);
+    this.#readyBytes += chunk.length;
   }
 }
 

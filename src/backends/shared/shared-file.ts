@@ -90,6 +90,11 @@ export class SharedFile {
     return this.#writer.filename;
   }
 
+  /** Bytes pushed but not yet handed to the disk: what a writer that cannot wait (a trace copy) bounds. */
+  get backlogBytes(): number {
+    return this.#queuedBytes + this.#encoder.pendingChars;
+  }
+
   /** The error that keeps owed bytes from the disk, if any. */
   get failure(): Error | undefined {
     return this.#writer.failure;
@@ -122,14 +127,15 @@ export class SharedFile {
    * the line that reaches them. `counted: false` (rotation events) writes without
    * counting, so a file logging its own rotations cannot rotate itself in a loop.
    */
-  push(line: string, counted = true): void {
-    this.#encoder.append(line);
+  push(line: string | Buffer, counted = true): void {
+    if (typeof line === 'string') this.#encoder.append(line);
+    else this.#encoder.appendBytes(line);
     this.#timers.armFlush();
     if (!counted) return;
     this.#lines++;
     this.#received = true;
     const { countLines, sizeBytes } = this.spec.rotation;
-    if (sizeBytes > 0) this.#bytes += Buffer.byteLength(line);
+    if (sizeBytes > 0) this.#bytes += typeof line === 'string' ? Buffer.byteLength(line) : line.length;
     if (countLines > 0 && this.#lines >= countLines) void this.rotate('count');
     else if (sizeBytes > 0 && this.#bytes >= sizeBytes) void this.rotate('size');
   }
@@ -241,9 +247,10 @@ export class SharedFile {
     if (this.#encoder.pendingChars === 0 && !force) return;
     const segment = this.#current;
     this.#current = new Segment();
-    const chunk = this.#encoder.take();
-    segment.bytes = chunk.length;
-    if (chunk.length > 0) segment.chunks.push(chunk);
+    for (const chunk of this.#encoder.take()) {
+      segment.chunks.push(chunk);
+      segment.bytes += chunk.length;
+    }
     this.#items.push({ kind: 'data', segment });
     this.#queuedBytes += segment.bytes;
     this.#touching?.push(segment);

@@ -49,7 +49,7 @@ export function createDestination(spec: DestinationSpec, ctx: DestinationContext
       return new HepDestination({ host: spec.host, port: spec.port, transport: spec.transport, warnings: ctx.warnings, authKey: ctx.hepAuthKey });
     case 'file': {
       const path = ctx.fileRoots === undefined ? spec.path : confinePath(spec.path, ctx.fileRoots).realPath;
-      return new FileDestination(path, ctx.warnings);
+      return new FileDestination(path, ctx.warnings, { logger: ctx.logger });
     }
   }
 }

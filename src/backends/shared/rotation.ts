@@ -45,6 +45,12 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/** Whether `path` is there with at least one byte (a symlink counts as its own size). */
+export async function hasContent(path: string): Promise<boolean> {
+  const stats = await lstat(path).catch(() => undefined);
+  return stats !== undefined && stats.size > 0;
+}
+
 const LINK_UNSUPPORTED = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'EMLINK']);
 
 /**

@@ -4,8 +4,8 @@ import type { WriteResult } from '../../bus/backend.js';
 import type { Logger } from '../../log/logger.js';
 import { FileTimers } from './file-timers.js';
 import { FileWriter } from './file-writer.js';
-import { gzipFile, maintainRolled } from './retention.js';
-import { activeFileName, finishedFileTarget, moveAside, type RotationReason } from './rotation.js';
+import { RotationAnnouncer } from './rotation-announcer.js';
+import { activeFileName, finishedFileTarget, hasContent, moveAside, type RotationReason } from './rotation.js';
 import { CHUNK_BYTES, combineResults, deferred, LineEncoder, Segment, type Deferred } from './segment.js';
 import { dayStamp, nextMidnightMs } from './strftime.js';
 import type { FileSpec, RotationInfo, RotationListener } from './file-spec.js';
@@ -20,11 +20,6 @@ import type { FileSpec, RotationInfo, RotationListener } from './file-spec.js';
  */
 
 export type { FileSpec, RotationInfo, RotationListener } from './file-spec.js';
-
-async function hasContent(path: string): Promise<boolean> {
-  const stats = await lstat(path).catch(() => undefined);
-  return stats !== undefined && stats.size > 0;
-}
 
 type Item =
   | { readonly kind: 'data'; readonly segment: Segment }
@@ -43,7 +38,7 @@ export class SharedFile {
   writeErrors = 0;
   readonly #logger: Logger;
   readonly #after: Promise<void>;
-  readonly #listeners = new Map<RotationListener, number>();
+  readonly #announcer: RotationAnnouncer;
   readonly #timers: FileTimers;
   readonly #writer: FileWriter;
   readonly #encoder = new LineEncoder();
@@ -58,7 +53,6 @@ export class SharedFile {
   /** A counted line was pushed since the current file became current. */
   #received = false;
   #bytes = 0;
-  #maintenance: Promise<void> = Promise.resolve();
   #closing: Promise<void> | undefined;
 
   /** `after`: the close of a previous instance for the same path, so its last bytes land first. */
@@ -66,6 +60,7 @@ export class SharedFile {
     this.spec = spec;
     this.#logger = logger;
     this.#after = after;
+    this.#announcer = new RotationAnnouncer(spec, logger);
     this.#timers = new FileTimers(spec, {
       flush: () => this.#sealAndKick(),
       retry: () => this.#sealAndKick(true),
@@ -101,13 +96,11 @@ export class SharedFile {
   }
 
   addListener(listener: RotationListener): void {
-    this.#listeners.set(listener, (this.#listeners.get(listener) ?? 0) + 1);
+    this.#announcer.addListener(listener);
   }
 
   removeListener(listener: RotationListener): void {
-    const count = (this.#listeners.get(listener) ?? 0) - 1;
-    if (count > 0) this.#listeners.set(listener, count);
-    else this.#listeners.delete(listener);
+    this.#announcer.removeListener(listener);
   }
 
   /** Opens the file once; every sharer awaits the same open. */
@@ -164,7 +157,7 @@ export class SharedFile {
   async flush(): Promise<void> {
     this.#seal(this.#writer.owes);
     await this.#barrier();
-    await this.#maintenance;
+    await this.#announcer.idle();
   }
 
   /** Rotates: lines pushed so far go to the current file, later ones to the reopened one. */
@@ -200,7 +193,7 @@ export class SharedFile {
     this.#timers.setNextDay(this.spec.daily === undefined ? Infinity : nextMidnightMs(this.spec.now(), this.spec.daily.timezone));
     await this.#writer.open();
     this.#timers.armPeriod();
-    this.#maintain();
+    this.#announcer.maintain();
   }
 
   #today(): string {
@@ -214,7 +207,7 @@ export class SharedFile {
     const day = dayStamp(stats.mtimeMs, this.spec.daily?.timezone ?? 'local');
     if (day >= this.#today()) return;
     const moved = await moveAside(this.spec.key, `${this.spec.key}.${day}`);
-    if (moved !== undefined) this.#announce({ timestampS: Math.floor(this.spec.now() / 1000), reason: 'period', filename: this.spec.key, oldFilename: moved }, true);
+    if (moved !== undefined) this.#announcer.announce({ timestampS: Math.floor(this.spec.now() / 1000), reason: 'period', filename: this.spec.key, oldFilename: moved }, true);
   }
 
   /**
@@ -313,7 +306,7 @@ export class SharedFile {
       this.#timers.logFailure(this.#logger, error as Error, this.#writer.filename);
     }
     const info: RotationInfo = { timestampS: Math.floor(spec.now() / 1000), reason, filename: this.#writer.filename, oldFilename: movedTo ?? oldName };
-    this.#announce(info, movedTo !== undefined);
+    this.#announcer.announce(info, movedTo !== undefined);
     return info;
   }
 
@@ -323,43 +316,5 @@ export class SharedFile {
     this.#fileDay = this.#today();
     if (spec.daily !== undefined) this.#timers.setNextDay(nextMidnightMs(spec.now(), spec.daily.timezone));
     return { timestampS: Math.floor(spec.now() / 1000), reason: 'period', filename: name, oldFilename: name };
-  }
-
-  /**
-   * Raises a rotation and starts the rolled-file upkeep. A roll that is to be gzipped is
-   * raised once its `.gz` exists, under that name, so `old_filename` names the file on
-   * disk (issue 12, point 17); if compressing fails it is raised with the plain name.
-   */
-  #announce(info: RotationInfo, moved: boolean): void {
-    const daily = this.spec.daily;
-    if (moved && daily?.compress === true) {
-      this.#maintenance = this.#maintenance
-        .then(() => gzipFile(info.oldFilename, this.spec.modeBits))
-        .then((gz) => this.#notify({ ...info, oldFilename: gz }), (error: unknown) => {
-          this.#logger.warn({ err: error, file: info.oldFilename }, 'Compressing a rolled events file failed; it stays uncompressed.');
-          this.#notify(info);
-        });
-    } else {
-      this.#notify(info);
-    }
-    this.#maintain();
-  }
-
-  #notify(info: RotationInfo): void {
-    for (const listener of this.#listeners.keys()) {
-      try {
-        listener(info);
-      } catch (error) {
-        this.#logger.warn({ err: error }, 'Rotation listener failed.');
-      }
-    }
-  }
-
-  #maintain(): void {
-    const daily = this.spec.daily;
-    if (daily === undefined) return;
-    this.#maintenance = this.#maintenance
-      .then(() => maintainRolled(this.spec.key, daily, this.spec.now(), this.spec.modeBits))
-      .catch((error: unknown) => this.#logger.warn({ err: error, file: this.spec.key }, 'Rolled-file upkeep (keep/compress) failed.'));
   }
 }

@@ -1,5 +1,8 @@
+import { exitQuietlyOnClosedPipe } from './closed-pipe.js';
 import { runCli } from './main.js';
 
+exitQuietlyOnClosedPipe(process.stdout);
+exitQuietlyOnClosedPipe(process.stderr);
 // Exit only after stdout drains, so piped --json output is never cut.
 const code = await runCli(process.argv.slice(2));
 process.exitCode = code;

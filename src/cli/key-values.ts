@@ -25,6 +25,25 @@ export function parseKeyValues(pairs: readonly string[]): Record<string, unknown
   return out;
 }
 
+/** `name=value` or `name:=JSON`: what parseKeyValues takes; anything else is a positional value. */
+const NAMED = /^[A-Za-z_][A-Za-z0-9_]*:?=/;
+
+/**
+ * The params of `herald mi COMMAND …`: `key=value` pairs become an object;
+ * plain values (`herald mi sip_trace on`) become a positional array, which the
+ * server maps onto the command's declared param order, as OpenSIPS's MI does.
+ * A value that itself looks like `name=value` must then be given by name.
+ * @throws CliExit EXIT.USAGE when named and positional params are mixed, or a pair is malformed.
+ */
+export function parseMiParams(args: readonly string[]): Record<string, unknown> | string[] | undefined {
+  if (args.length === 0) return undefined;
+  const named = args.filter((arg) => NAMED.test(arg));
+  if (named.length === args.length) return parseKeyValues(args);
+  if (named.length === 0) return [...args];
+  throw new CliExit(EXIT.USAGE, `herald: give params either by position or all as key=value, not both (positional: ${
+    args.filter((arg) => !NAMED.test(arg)).map((arg) => JSON.stringify(arg)).join(' ')}; named: ${named.join(' ')})`);
+}
+
 /** Parses a non-negative integer option such as --expire. */
 export function parseSeconds(text: string, option: string): number {
   if (!/^\d{1,9}$/.test(text)) throw new CliExit(EXIT.USAGE, `herald: ${option} must be a whole number of seconds, got "${text}"`);

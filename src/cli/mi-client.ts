@@ -45,8 +45,8 @@ export class MiClient {
     return this.#token === undefined ? extra : { ...extra, authorization: `Bearer ${this.#token}` };
   }
 
-  /** Calls one command and returns its result. */
-  async call<T = unknown>(method: string, params?: Record<string, unknown>): Promise<T> {
+  /** Calls one command (params by name, or by position in the order it declares them) and returns its result. */
+  async call<T = unknown>(method: string, params?: Record<string, unknown> | readonly unknown[]): Promise<T> {
     const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method, ...(params !== undefined ? { params } : {}) });
     const response = await this.fetch('/mi', {
       method: 'POST', headers: this.headers({ 'content-type': 'application/json' }), body, signal: AbortSignal.timeout(CALL_TIMEOUT_MS),

@@ -29,7 +29,7 @@ test('exit 2 on usage errors', async () => {
   const url = 'http://127.0.0.1:1';
   const cases = [
     ['mi'],
-    ['mi', 'version', 'not-a-pair'],
+    ['mi', 'version', 'key=value', 'positional'],
     ['mi', 'version', 'x:={bad json'],
     ['subscribe', 'memory:x'],
     ['subscribe', 'memory:x', '--event', 'E_CORE_LOG', '--filter', 'level>=info'],

@@ -1,4 +1,5 @@
 import type { BackendRegistry } from '../bus/backend-registry.js';
+import { HeraldError } from '../errors/herald-error.js';
 import { flatstoreBackend } from './flatstore/index.js';
 import { httpBackend, httpsBackend } from './http/index.js';
 import { jsonlBackend } from './jsonl/index.js';
@@ -6,9 +7,26 @@ import { memoryBackend } from './memory/index.js';
 import { tcpBackend } from './tcp/index.js';
 import { udpBackend } from './udp/index.js';
 
+export interface ShippedBackendOptions {
+  /**
+   * Whether `memory:` may be subscribed. Default true (tests, embedding); `herald serve`
+   * passes delivery.memory_transport (default false): a daemon's memory store only grows.
+   */
+  readonly memory?: boolean;
+}
+
+/** `memory:` in a daemon that does not allow it: subscribing is refused, naming the option. */
+const refusedMemoryBackend = {
+  ...memoryBackend,
+  create: () => {
+    throw new HeraldError('HERALD_ERR_NOT_ALLOWED',
+      'memory: is a test transport (its events pile up inside the daemon, where nothing reads them); set delivery.memory_transport: true to allow it');
+  },
+};
+
 /** Registers every backend Herald ships. One line per transport. */
-export function registerShippedBackends(registry: BackendRegistry): BackendRegistry {
-  registry.register(memoryBackend);
+export function registerShippedBackends(registry: BackendRegistry, options: ShippedBackendOptions = {}): BackendRegistry {
+  registry.register(options.memory === false ? refusedMemoryBackend : memoryBackend);
   registry.register(flatstoreBackend);
   registry.register(jsonlBackend);
   registry.register(udpBackend);

@@ -29,6 +29,8 @@ export interface BusOptions {
   readonly dataDir?: string;
   /** Clock for expiry, epoch ms. Tests inject one. */
   readonly now?: () => number;
+  /** Most subscriptions at once; one more is refused with HERALD_ERR_LIMIT. Default: unlimited (serve: delivery.max_subscriptions). */
+  readonly maxSubscriptions?: number;
 }
 
 export interface SubscribeOptions {
@@ -61,6 +63,9 @@ export class Bus {
   readonly #now: () => number;
   readonly #abort = new AbortController();
   readonly #onSettled = (batch: readonly HeraldEvent[], outcome: 'delivered' | 'failed') => this.#counters.settled(batch, outcome);
+  readonly #maxSubscriptions: number;
+  /** Subscribes past the limit check, still opening their backend. */
+  #opening = 0;
   #nextId = 1;
   #closed = false;
   #taps = new Set<(event: HeraldEvent) => void>();
@@ -73,6 +78,7 @@ export class Bus {
     this.#delivery = { ...DEFAULT_DELIVERY, ...options.delivery };
     this.#defaultSourceId = options.defaultSourceId ?? 'herald';
     this.#now = options.now ?? Date.now;
+    this.#maxSubscriptions = options.maxSubscriptions ?? Number.POSITIVE_INFINITY;
     const ctx: BackendContext = {
       catalogue: this.catalogue,
       logger: this.logger,
@@ -120,7 +126,8 @@ export class Bus {
   /**
    * Subscribes `socket` to an event or a filter. Subscribing the same socket and
    * target again refreshes it (time resets, new expiry replaces the old); `expire: 0`
-   * unsubscribes. Rejects with HeraldError when the socket or target is bad.
+   * unsubscribes. Rejects with HeraldError when the socket or target is bad, or
+   * HERALD_ERR_LIMIT when maxSubscriptions are live.
    */
   async subscribe(socket: string, options: SubscribeOptions): Promise<SubscribeResult> {
     if (this.#closed) throw new HeraldError('HERALD_ERR_BUS_CLOSED', 'The bus is closed');
@@ -136,7 +143,17 @@ export class Bus {
       return { action: 'refreshed', subscriber: describeSubscription(existing, this.#now()) };
     }
     const { matches, verdict } = this.#matcher(target);
-    const backend = await this.#pool.acquire(socket.trim());
+    if (this.#index.all().length + this.#opening >= this.#maxSubscriptions) {
+      throw new HeraldError('HERALD_ERR_LIMIT',
+        `Too many subscriptions: the limit is ${this.#maxSubscriptions} (delivery.max_subscriptions in herald.yaml); unsubscribe some first`);
+    }
+    this.#opening++;
+    let backend;
+    try {
+      backend = await this.#pool.acquire(socket.trim());
+    } finally {
+      this.#opening--;
+    }
     const sub: Subscription = {
       id: this.#nextId++, socket: socket.trim(), target, key, matches, verdict, matched: 0,
       runner: new DeliveryRunner(backend, this.#delivery, this.#onSettled),

@@ -61,7 +61,8 @@ export async function startDaemon(options: ServeOptions = {}): Promise<Daemon> {
   const fileRoots = await resolveRoots(config, dataDir);
   const bus = new Bus({
     catalogue: createDefaultCatalogue(),
-    backends: registerShippedBackends(new BackendRegistry()),
+    backends: registerShippedBackends(new BackendRegistry(), { memory: config.delivery.memory_transport }),
+    maxSubscriptions: config.delivery.max_subscriptions,
     logger,
     fileRoots,
     dataDir,

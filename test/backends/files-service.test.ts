@@ -15,7 +15,7 @@ import { tempDir } from './helpers.js';
 async function daemonWith(t: Parameters<typeof tempDir>[0], yaml: string) {
   const dir = tempDir(t);
   const config = join(dir, 'herald.yaml');
-  await writeFile(config, `data_dir: ${join(dir, 'data')}\n${yaml.replaceAll('DATA', join(dir, 'data'))}`);
+  await writeFile(config, `data_dir: ${join(dir, 'data')}\ndelivery:\n  memory_transport: true\n${yaml.replaceAll('DATA', join(dir, 'data'))}`);
   const daemon = await startDaemon({ configPath: config, services: [startFileService], announce: () => {}, logger: silentLogger() });
   t.after(() => daemon.stop());
   return { daemon, data: join(dir, 'data') };

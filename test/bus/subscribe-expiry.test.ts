@@ -72,12 +72,13 @@ test('expired subscribers are purged on raise and receive nothing more', async (
   const bus = testBus(t, { now: clock.now });
   const socket = uniqueMemorySocket('purge-on-raise');
   await bus.subscribe(socket, { event: 'E_CORE_LOG', expire: 5 });
+  // Held before expiry: the purge frees the name, not a store someone still reads.
+  const store = memoryStore(socket.slice('memory:'.length));
   bus.raise(E_CORE_LOG, LOG);
   await bus.drain();
   clock.advance(5_001);
   bus.raise(E_CORE_LOG, { ...LOG, message: 'after expiry' });
   await bus.drain();
-  const store = memoryStore(socket.slice('memory:'.length));
   assert.deepEqual(store.events.map((e) => e.params.message), ['hello']);
   assert.equal(bus.enabled(E_CORE_LOG), false, 'the purge must also cool the fast path');
 });

@@ -53,6 +53,8 @@ export async function writeTestConfig(mi: Record<string, unknown> = {}, extra: R
     // Core events (E_CORE_TCP_DISCONNECT for every closed HTTP connection…) would be noise in stream assertions.
     core_events: { enabled: false },
     mi: { listen: '127.0.0.1:0', ...mi },
+    // Tests read what they subscribe through memory:NAME; a daemon refuses it unless asked.
+    delivery: { memory_transport: true },
     ...extra,
   };
   const configPath = join(dir, 'herald.yaml');

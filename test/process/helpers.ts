@@ -40,5 +40,6 @@ export function busyWait(ms: number): void {
  * other daemons under test.
  */
 export function isolatedDaemonYaml(dataDir: string): string[] {
-  return [`data_dir: ${dataDir}`, 'mi:', '  enabled: false', 'hep:', '  enabled: false', 'sip:', '  enabled: false'];
+  // memory_transport: the tests read their subscribers through memory:NAME, which a daemon refuses unless asked.
+  return [`data_dir: ${dataDir}`, 'mi:', '  enabled: false', 'hep:', '  enabled: false', 'sip:', '  enabled: false', 'delivery:', '  memory_transport: true'];
 }

@@ -38,6 +38,8 @@ export async function startCollector(t: TestContext, extra: Record<string, unkno
     hep: { listen: '127.0.0.1:0', ...hep },
     sip: { listen: '127.0.0.1:0' },
     trace: { flush_interval_ms: 20, ...trace },
+    // Tests read their subscribers through memory:NAME, which a daemon refuses unless asked.
+    delivery: { memory_transport: true },
     ...rest,
   }));
   const daemon = await startDaemon({ configPath, env: {}, announce: () => undefined, logger: silentLogger() });

@@ -28,8 +28,14 @@ export class MemoryStore {
 }
 
 const stores = new Map<string, MemoryStore>();
+/** Open backends per store name: the store is forgotten when its last backend closes. */
+const users = new Map<string, number>();
 
-/** The store behind `memory:NAME`, created on first use. */
+/**
+ * The store behind `memory:NAME`, created on first use. Once the last `memory:NAME`
+ * subscriber is gone the name is forgotten (a reference already held keeps its events),
+ * so unsubscribed stores never pile up in a long-running process.
+ */
 export function memoryStore(name: string): MemoryStore {
   let store = stores.get(name);
   if (store === undefined) {
@@ -40,11 +46,14 @@ export function memoryStore(name: string): MemoryStore {
 }
 
 class MemoryBackend implements Backend {
+  readonly #name: string;
   readonly #store: MemoryStore;
   #closed = false;
 
-  constructor(store: MemoryStore) {
-    this.#store = store;
+  constructor(name: string) {
+    this.#name = name;
+    this.#store = memoryStore(name);
+    users.set(name, (users.get(name) ?? 0) + 1);
   }
 
   async open(): Promise<void> {}
@@ -58,12 +67,20 @@ class MemoryBackend implements Backend {
   async flush(): Promise<void> {}
 
   async close(): Promise<void> {
+    if (this.#closed) return;
     this.#closed = true;
+    const left = (users.get(this.#name) ?? 1) - 1;
+    if (left > 0) {
+      users.set(this.#name, left);
+    } else {
+      users.delete(this.#name);
+      if (stores.get(this.#name) === this.#store) stores.delete(this.#name);
+    }
   }
 }
 
 export const memoryBackend: BackendFactory = {
   transport: 'memory',
   description: 'In-process store, read with memoryStore(NAME). For tests and embedding.',
-  create: (address) => new MemoryBackend(memoryStore(address.address)),
+  create: (address) => new MemoryBackend(address.address),
 };

@@ -34,4 +34,12 @@ export const DeliverySection = Type.Object({
     minimum: 0, default: 5,
     description: 'After a write, events wait up to this long to join the next batch (ended early by a full batch or a half-full queue); the first event after a quiet spell goes out at once. 0 writes every event-loop turn.',
   }),
+  max_subscriptions: Type.Integer({
+    minimum: 1, default: 1000,
+    description: 'Most subscriptions at once (config, MI and CLI together); one more is refused with a clear error. Each holds a queue of up to max_queue_events.',
+  }),
+  memory_transport: Type.Boolean({
+    default: false,
+    description: 'Allow memory: subscribers. It is a test transport: its events pile up inside the daemon where nothing reads them, so herald serve refuses it unless this is true.',
+  }),
 }, { additionalProperties: false, default: {}, description: 'Per-subscriber queue bounds and retry pacing (docs/backends.md).' });

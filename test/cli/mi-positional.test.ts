@@ -6,7 +6,7 @@ import { runCli } from './mi-cli-helpers.js';
 // Issue 12, point 23: `herald mi sip_trace on` failed with `"on" is not key=value`.
 test('herald mi COMMAND value… passes positional params in the order the command declares them', async (t) => {
   const d = await startTestDaemon(t);
-  const env = { HERALD_URL: d.url };
+  const env = d.cliEnv;
   const off = await runCli(['mi', 'sip_trace', 'off'], env);
   assert.equal(off.code, 0, off.stderr);
   assert.equal(JSON.parse(off.stdout).global, 'off');

@@ -1,5 +1,16 @@
-/** Small timing helpers shared by the suites: warm up, then best-of-N timed loops. */
-export function nsPerOp(iterations: number, body: (n: number) => void, rounds = 7): number {
+/**
+ * Which round a helper reports: the median, or the least disturbed one (`min`),
+ * for suites that compare two figures on a machine shared with other work.
+ */
+export type Pick = 'median' | 'min';
+
+function picked(samples: number[], pick: Pick): number {
+  samples.sort((a, b) => a - b);
+  return pick === 'min' ? samples[0] : samples[Math.floor(samples.length / 2)];
+}
+
+/** Small timing helpers shared by the suites: warm up, then N timed loops. */
+export function nsPerOp(iterations: number, body: (n: number) => void, rounds = 7, pick: Pick = 'median'): number {
   body(Math.min(iterations, 100_000));
   const samples: number[] = [];
   for (let round = 0; round < rounds; round++) {
@@ -7,11 +18,10 @@ export function nsPerOp(iterations: number, body: (n: number) => void, rounds = 
     body(iterations);
     samples.push(Number(process.hrtime.bigint() - start) / iterations);
   }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)];
+  return picked(samples, pick);
 }
 
-export async function nsPerOpAsync(iterations: number, body: (n: number) => Promise<void>, rounds = 5): Promise<number> {
+export async function nsPerOpAsync(iterations: number, body: (n: number) => Promise<void>, rounds = 5, pick: Pick = 'median'): Promise<number> {
   await body(Math.min(iterations, 10_000));
   const samples: number[] = [];
   for (let round = 0; round < rounds; round++) {
@@ -19,8 +29,7 @@ export async function nsPerOpAsync(iterations: number, body: (n: number) => Prom
     await body(iterations);
     samples.push(Number(process.hrtime.bigint() - start) / iterations);
   }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)];
+  return picked(samples, pick);
 }
 
 export function round(value: number, digits = 2): number {

@@ -14,6 +14,7 @@ const SUITES: Readonly<Record<string, () => Promise<Suite>>> = {
   autoscale: async () => (await import('./autoscale.js')).run,
   files: async () => (await import('./files.js')).run,
   trace: async () => (await import('./trace.js')).run,
+  metrics: async () => (await import('./metrics.js')).run,
 };
 
 function printTable(report: BenchReport): void {

@@ -15,7 +15,7 @@ import {
   describeSubscription, expiresAtMs, subscriptionKey,
   type SubscriberInfo, type Subscription, type SubscriptionTarget,
 } from './subscription.js';
-import type { Observer } from './observer.js';
+import type { Observer, ObserverFilter } from './observer.js';
 import { NO_TARGETS, SubscriptionIndex, type FilterTargets } from './subscription-index.js';
 
 export interface BusOptions {
@@ -197,15 +197,17 @@ export class Bus {
 
   /**
    * Calls `onEvent` synchronously, inside raise(), for every raise `filter` matches
-   * (metrics use it). Shares the per-definition filter plans of subscriptions, so a
-   * raise no observer can match costs nothing extra. `onEvent` must not throw or
-   * block; raise() still catches it. Returns the function that stops it.
-   * @throws HeraldError HERALD_ERR_FILTER_SYNTAX when the filter does not parse.
+   * (metrics use it). `filter` is filter text, or anything that judges event
+   * definitions and events the way a compiled filter does. Shares the
+   * per-definition filter plans of subscriptions, so a raise no observer can match
+   * costs nothing extra. `onEvent` must not throw or block; raise() still catches
+   * it. Returns the function that stops it.
+   * @throws HeraldError HERALD_ERR_FILTER_SYNTAX when filter text does not parse.
    */
-  observe(filter: string, onEvent: (event: HeraldEvent) => void): () => void {
-    let compiled;
+  observe(filter: string | ObserverFilter, onEvent: (event: HeraldEvent) => void): () => void {
+    let compiled: ObserverFilter;
     try {
-      compiled = compileFilter(filter);
+      compiled = typeof filter === 'string' ? compileFilter(filter) : filter;
     } catch (error) {
       throw new HeraldError('HERALD_ERR_FILTER_SYNTAX', `Bad filter: ${toError(error).message}`, { cause: error });
     }

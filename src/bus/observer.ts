@@ -1,5 +1,8 @@
 import type { HeraldEvent } from '../events/event.js';
-import type { StaticEventView, Verdict } from './filter/index.js';
+import type { CompiledFilter, StaticEventView, Verdict } from './filter/index.js';
+
+/** What Bus.observe takes besides filter text: a compiled filter, or anything that judges the same way. */
+export type ObserverFilter = Pick<CompiledFilter, 'match' | 'verdict'>;
 
 /**
  * A synchronous reader of the raises a filter matches (metrics use it): no queue,

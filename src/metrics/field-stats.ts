@@ -11,6 +11,15 @@ const RELATIVE_ACCURACY = 0.01;
 export const DUMP_FIELDS = ['count', 'sum', 'min', 'max', 'avg', 'median', 'stddev', '%95', '%99'] as const;
 export type DumpField = (typeof DUMP_FIELDS)[number];
 
+/** Every sketch has this mapping (same accuracy), so a value's key is computed once for all groups that take it. */
+const MAPPING = new DDSketch({ relativeAccuracy: RELATIVE_ACCURACY }).mapping;
+
+/** The sketch key of `value` (of its magnitude; 0 for values too close to zero to have one). */
+export function sketchKey(value: number): number {
+  const magnitude = value < 0 ? -value : value;
+  return magnitude > MAPPING.minPossible ? MAPPING.key(magnitude) : 0;
+}
+
 /**
  * One numeric field of one group: count, sum, min, max (kept by the sketch),
  * the sum of squares for stddev, and the sketch for median, %95 and %99.
@@ -20,7 +29,24 @@ export class FieldStats {
   #sumOfSquares = 0;
 
   add(value: number): void {
-    this.#sketch.accept(value);
+    this.addKeyed(value, sketchKey(value));
+  }
+
+  /**
+   * DDSketch.accept with the key already computed (`sketchKey(value)`): one
+   * raise feeds the same value to many groups, and the logarithm is most of
+   * accept's cost. The sketch's own stores and summary fields are updated as
+   * accept updates them.
+   */
+  addKeyed(value: number, key: number): void {
+    const sketch = this.#sketch;
+    if (value > MAPPING.minPossible) sketch.store.add(key, 1);
+    else if (value < -MAPPING.minPossible) sketch.negativeStore.add(key, 1);
+    else sketch.zeroCount++;
+    sketch.count++;
+    sketch.sum += value;
+    if (value < sketch.min) sketch.min = value;
+    if (value > sketch.max) sketch.max = value;
     this.#sumOfSquares += value * value;
   }
 

@@ -29,17 +29,18 @@ export class GroupNode {
     this.touched = window;
   }
 
-  /** Records one event's values (index-aligned with the metric's fields; NaN: missing). */
-  record(values: Float64Array, fieldCount: number): void {
+  /** Records one event: the values and sketch keys of the metric's fields, read by slot from the row at `base`. */
+  record(values: Float64Array, keys: Float64Array, base: number, slots: Int32Array): void {
     let own = this.own;
     if (own === undefined) {
       own = [];
-      for (let i = 0; i < fieldCount; i++) own.push(new FieldStats());
+      for (let i = 0; i < slots.length; i++) own.push(new FieldStats());
       this.own = own;
     }
-    for (let i = 0; i < fieldCount; i++) {
-      const value = values[i];
-      if (value === value) own[i].add(value);
+    for (let i = 0; i < slots.length; i++) {
+      const slot = base + slots[i];
+      const value = values[slot];
+      if (value === value) own[i].addKeyed(value, keys[slot]);
     }
   }
 

@@ -1,8 +1,8 @@
-import type { HeraldEvent } from '../events/event.js';
 import type { CompiledDefinition, MetricDefinition } from './definition.js';
 import type { FieldStats } from './field-stats.js';
-import { bucketOf, type GroupBy } from './group-by.js';
+import { bucketOf, type DiscreteGroupBy, type GroupBy, type QuantizedGroupBy } from './group-by.js';
 import { GroupNode, type GroupKey } from './group-tree.js';
+import type { BatchLayout, RaiseBatch } from './raise-batch.js';
 
 /** A group with its totals, as dumps and the exposition read it. */
 export interface GroupView {
@@ -37,13 +37,18 @@ export class Metric {
   #nodes = 1;
   #window = 0;
   #windowStartMs: number;
-  readonly #values: Float64Array;
+  /** The batch columns of each field, and of each group_by level (numeric for quantized, discrete otherwise). */
+  #slots = new Int32Array(0);
+  #groupSlots = new Int32Array(0);
+  /** The row being folded: its values, keys and raw group values start at these offsets. */
+  #batch: RaiseBatch | undefined;
+  #numericBase = 0;
+  #discreteBase = 0;
 
   constructor(compiled: CompiledDefinition, nowMs: number) {
     this.definition = compiled.definition;
     this.fields = compiled.fields;
     this.groupBy = compiled.groupBy;
-    this.#values = new Float64Array(this.fields.length);
     this.#root = new GroupNode(undefined, this.definition.name, 0, 0);
     this.#windowStartMs = nowMs;
   }
@@ -57,15 +62,25 @@ export class Metric {
     return this.#nodes;
   }
 
-  readonly onEvent = (event: HeraldEvent): void => {
-    const params = event.params;
-    const values = this.#values;
-    const fields = this.fields;
-    const duration = params.duration;
-    values[0] = typeof duration === 'number' ? duration : 0;
-    for (let i = 1; i < fields.length; i++) values[i] = numeric(params[fields[i]]);
-    this.#descend(this.#root, params);
-  };
+  /** Finds this metric's columns in a (new) batch layout. */
+  bind(layout: BatchLayout): void {
+    this.#slots = Int32Array.from(this.fields, (field) => layout.numeric.indexOf(field));
+    this.#groupSlots = Int32Array.from(this.groupBy, (group) => (group.kind === 'quantized' ? layout.numeric : layout.discrete).indexOf(group.field));
+  }
+
+  /** Folds the batch rows whose mask has this metric's bit. */
+  fold(batch: RaiseBatch, word: number, bit: number): void {
+    this.#batch = batch;
+    const numericWidth = batch.layout.numeric.length;
+    const discreteWidth = batch.layout.discrete.length;
+    for (let row = 0; row < batch.rows; row++) {
+      if ((batch.masks[row * batch.words + word] & bit) === 0) continue;
+      this.#numericBase = row * numericWidth;
+      this.#discreteBase = row * discreteWidth;
+      this.#descend(this.#root);
+    }
+    this.#batch = undefined;
+  }
 
   /** Dovecot's dump after this: the metric with every sub-metric, totals rolled up. `reset` starts afresh atomically. */
   view(reset = false): GroupView {
@@ -87,41 +102,51 @@ export class Metric {
     this.#windowStartMs = nowMs;
   }
 
-  #descend(start: GroupNode, params: Readonly<Record<string, unknown>>): void {
+  #descend(start: GroupNode): void {
+    const batch = this.#batch as RaiseBatch;
     const groupBy = this.groupBy;
     let node = start;
     node.touched = this.#window;
     for (let level = node.level; level < groupBy.length; level++) {
       const group = groupBy[level];
-      const raw = params[group.field];
-      if (Array.isArray(raw)) {
-        this.#fanOut(node, group, raw, params);
-        return;
+      let key: GroupKey | undefined;
+      if (group.kind === 'quantized') key = bucketKey(group, batch.values[this.#numericBase + this.#groupSlots[level]]);
+      else {
+        const raw = batch.raw[this.#discreteBase + this.#groupSlots[level]];
+        if (Array.isArray(raw)) {
+          this.#fanOut(node, group, raw);
+          return;
+        }
+        key = discreteKey(raw);
       }
-      const key = keyOf(group, raw);
       if (key === undefined) break;
       const next = node.children?.get(key) ?? this.#create(node, group, key);
       if (next === undefined) {
         this.overflowed++;
         break;
       }
-      if (node.eager) node.record(this.#values, this.fields.length);
+      if (node.eager) this.#record(node);
       node = next;
       node.touched = this.#window;
     }
-    node.record(this.#values, this.fields.length);
+    this.#record(node);
+  }
+
+  #record(node: GroupNode): void {
+    const batch = this.#batch as RaiseBatch;
+    node.record(batch.values, batch.keys, this.#numericBase, this.#slots);
   }
 
   /** A string_list field: the event goes under each distinct member, and counts once in `node` (Dovecot's semantics). */
-  #fanOut(node: GroupNode, group: GroupBy, members: readonly unknown[], params: Readonly<Record<string, unknown>>): void {
+  #fanOut(node: GroupNode, group: DiscreteGroupBy, members: readonly unknown[]): void {
     node.becomeEager(this.fields.length);
-    node.record(this.#values, this.fields.length);
+    this.#record(node);
     for (const member of new Set(members)) {
-      const key = keyOf(group, member);
+      const key = discreteKey(member);
       if (key === undefined) continue;
       const next = node.children?.get(key) ?? this.#create(node, group, key);
       if (next === undefined) this.overflowed++;
-      else this.#descend(next, params);
+      else this.#descend(next);
     }
   }
 
@@ -148,19 +173,13 @@ export class Metric {
   }
 }
 
-/** A numeric param as a number; NaN (not recorded) for anything else. */
-function numeric(value: unknown): number {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'bigint') return Number(value);
-  return Number.NaN;
+/** The bucket of a quantized level, or undefined without a number (Dovecot skips the level). */
+function bucketKey(group: QuantizedGroupBy, value: number): GroupKey | undefined {
+  return value === value ? bucketOf(group, value) : undefined;
 }
 
-/** The group key of a param value, or undefined when this level cannot group it (Dovecot skips the level). */
-function keyOf(group: GroupBy, value: unknown): GroupKey | undefined {
-  if (group.kind === 'quantized') {
-    const number = numeric(value);
-    return number === number ? bucketOf(group, number) : undefined;
-  }
+/** The group of a discrete level: the value, "" when missing (as in Dovecot), undefined for a value that cannot be a group. */
+function discreteKey(value: unknown): GroupKey | undefined {
   if (value === undefined || value === null) return '';
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return value;
   return undefined;

@@ -1,11 +1,15 @@
+import { Verdict, type StaticEventView } from '../bus/filter/index.js';
+import type { ObserverFilter } from '../bus/observer.js';
+import type { EventDef } from '../events/define.js';
 import { HeraldError } from '../errors/herald-error.js';
 import type { HeraldEvent } from '../events/event.js';
-import { compileDefinition, type MetricDefinition } from './definition.js';
+import { compileDefinition, type CompiledDefinition, type MetricDefinition } from './definition.js';
 import { Metric, type GroupView } from './metric.js';
+import { numeric, RaiseBatch, type BatchLayout } from './raise-batch.js';
 
 /** What Metrics needs of the bus: Bus.observe. */
 export interface Observable {
-  observe(filter: string, onEvent: (event: HeraldEvent) => void): () => void;
+  observe(filter: ObserverFilter, onEvent: (event: HeraldEvent) => void): () => void;
 }
 
 export interface MetricsOptions {
@@ -14,21 +18,48 @@ export interface MetricsOptions {
   readonly now?: () => number;
 }
 
-/** One metric's dump: its definition's name, and the group tree with totals. */
+/** One metric's dump: the metric, and its group tree with totals. */
 export interface MetricDump {
   readonly metric: Metric;
   readonly root: GroupView;
 }
 
+interface Entry {
+  readonly metric: Metric;
+  readonly compiled: CompiledDefinition;
+}
+
+/** Which metrics one event definition feeds, and the columns they read. */
+interface Plan {
+  /** Metric indexes whose filter matches every raise of the definition. */
+  readonly always: Int32Array;
+  /** Metric indexes whose filter is tested per raise. */
+  readonly depends: Int32Array;
+  readonly numeric: Int32Array;
+  readonly discrete: Int32Array;
+}
+
+/*
+ *  raise() ─▶ bus plan (cold? nothing) ─▶ Metrics.#take: plan per definition ─▶ one batch row
+ *                                                                                  │ full, or a read
+ *                                                                                  ▼
+ *                                                             each metric folds its rows (Metric.fold)
+ */
+
 /**
  * The user-defined metrics of a daemon (herald.yaml `metrics.definitions`, MI
- * `stats_add`/`stats_remove`), each fed by its own bus observer. Like Dovecot's
- * stats process, but groups are freed when idle and capped per metric.
+ * `stats_add`/`stats_remove`). Like Dovecot's stats process, but groups are
+ * freed when idle and capped per metric. One bus observer serves them all: a
+ * raise is copied once into a batch row that every matching metric reads.
  */
 export class Metrics {
   readonly #bus: Observable;
   readonly #now: () => number;
-  readonly #metrics = new Map<string, { readonly metric: Metric; readonly stop: () => void }>();
+  #entries: Entry[] = [];
+  #batch = new RaiseBatch({ numeric: [], discrete: [], metrics: 0 });
+  #plans: Array<Plan | undefined> = [];
+  #plansAnyLevel: Array<Plan | undefined> = [];
+  #stop: (() => void) | undefined;
 
   constructor(options: MetricsOptions) {
     this.#bus = options.bus;
@@ -40,46 +71,137 @@ export class Metrics {
    * @throws HeraldError HERALD_ERR_CONFIG for a bad definition or a name already in use.
    */
   add(definition: MetricDefinition, path = 'metric'): Metric {
-    if (this.#metrics.has(definition.name)) {
+    if (this.get(definition.name) !== undefined) {
       throw new HeraldError('HERALD_ERR_CONFIG', `Invalid config: ${path}.name: a metric named "${definition.name}" already exists`);
     }
-    const metric = new Metric(compileDefinition(definition, path), this.#now());
-    const stop = this.#bus.observe(definition.filter, metric.onEvent);
-    this.#metrics.set(definition.name, { metric, stop });
+    const compiled = compileDefinition(definition, path);
+    const metric = new Metric(compiled, this.#now());
+    this.#rebuild([...this.#entries, { metric, compiled }]);
     return metric;
   }
 
   /** Removes a metric and its numbers; returns whether it existed. */
   remove(name: string): boolean {
-    const entry = this.#metrics.get(name);
-    if (entry === undefined) return false;
-    entry.stop();
-    this.#metrics.delete(name);
+    const rest = this.#entries.filter((entry) => entry.metric.name !== name);
+    if (rest.length === this.#entries.length) return false;
+    this.#rebuild(rest);
     return true;
   }
 
   list(): Metric[] {
-    return [...this.#metrics.values()].map((entry) => entry.metric);
+    return this.#entries.map((entry) => entry.metric);
   }
 
   get(name: string): Metric | undefined {
-    return this.#metrics.get(name)?.metric;
+    return this.#entries.find((entry) => entry.metric.name === name)?.metric;
   }
 
   /** Every metric's group tree; with `reset`, read and zeroed in one synchronous step (nothing is raised in between). */
   dump(reset = false): MetricDump[] {
+    this.#fold();
     return this.list().map((metric) => ({ metric, root: metric.view(reset) }));
   }
 
   /** Frees idle groups; the service calls it on a timer. */
   sweep(): void {
+    this.#fold();
     const now = this.#now();
-    for (const { metric } of this.#metrics.values()) metric.sweep(now);
+    for (const { metric } of this.#entries) metric.sweep(now);
   }
 
   /** Detaches every metric from the bus. */
   close(): void {
-    for (const { stop } of this.#metrics.values()) stop();
-    this.#metrics.clear();
+    this.#rebuild([]);
+  }
+
+  readonly #take = (event: HeraldEvent): void => {
+    const def = event.def;
+    const plans = event.level === def.level ? this.#plans : this.#plansAnyLevel;
+    const plan = plans[def.id] ?? this.#plan(def, event.level === def.level);
+    const batch = this.#batch;
+    const row = batch.rows;
+    const words = batch.words;
+    const masks = batch.masks;
+    const maskBase = row * words;
+    for (let w = 0; w < words; w++) masks[maskBase + w] = 0;
+    let taken = plan.always.length;
+    for (let i = 0; i < plan.always.length; i++) masks[maskBase + (plan.always[i] >>> 5)] |= 1 << (plan.always[i] & 31);
+    for (let i = 0; i < plan.depends.length; i++) {
+      const index = plan.depends[i];
+      if (!this.#entries[index].compiled.filter.match(event)) continue;
+      masks[maskBase + (index >>> 5)] |= 1 << (index & 31);
+      taken++;
+    }
+    if (taken === 0) return;
+    const params = event.params;
+    const layout = batch.layout;
+    const numericBase = row * layout.numeric.length;
+    for (let i = 0; i < plan.numeric.length; i++) {
+      const slot = plan.numeric[i];
+      const name = layout.numeric[slot];
+      // Every event has a duration in Dovecot (0 for one that is not timed); other fields may be missing.
+      batch.values[numericBase + slot] = numeric(params[name], name === 'duration' ? 0 : Number.NaN);
+    }
+    const discreteBase = row * layout.discrete.length;
+    for (let i = 0; i < plan.discrete.length; i++) {
+      const slot = plan.discrete[i];
+      batch.raw[discreteBase + slot] = params[layout.discrete[slot]];
+    }
+    batch.rows = row + 1;
+    if (batch.full) this.#fold();
+  };
+
+  #fold(): void {
+    const batch = this.#batch;
+    if (batch.rows === 0) return;
+    batch.prepare();
+    this.#entries.forEach(({ metric }, index) => metric.fold(batch, index >>> 5, 1 << (index & 31)));
+    batch.rows = 0;
+  }
+
+  #plan(def: EventDef, atOwnLevel: boolean): Plan {
+    const view: StaticEventView = { name: def.name, category: def.category, level: atOwnLevel ? def.level : undefined };
+    const always: number[] = [];
+    const depends: number[] = [];
+    const numericSlots = new Set<number>();
+    const discreteSlots = new Set<number>();
+    const layout = this.#batch.layout;
+    this.#entries.forEach(({ metric, compiled }, index) => {
+      const verdict = compiled.filter.verdict(view);
+      if (verdict === Verdict.Never) return;
+      (verdict === Verdict.Always ? always : depends).push(index);
+      for (const field of metric.fields) numericSlots.add(layout.numeric.indexOf(field));
+      for (const group of metric.groupBy) if (group.kind === 'discrete') discreteSlots.add(layout.discrete.indexOf(group.field));
+    });
+    const plan: Plan = {
+      always: Int32Array.from(always), depends: Int32Array.from(depends),
+      numeric: Int32Array.from(numericSlots), discrete: Int32Array.from(discreteSlots),
+    };
+    (atOwnLevel ? this.#plans : this.#plansAnyLevel)[def.id] = plan;
+    return plan;
+  }
+
+  /** A new set of metrics: fold what is pending, lay out the columns anew, and observe again with the combined verdict. */
+  #rebuild(entries: Entry[]): void {
+    this.#fold();
+    this.#stop?.();
+    this.#stop = undefined;
+    this.#entries = entries;
+    const layout: BatchLayout = {
+      numeric: [...new Set(entries.flatMap(({ metric }) => metric.fields))],
+      discrete: [...new Set(entries.flatMap(({ metric }) => metric.groupBy.filter((g) => g.kind === 'discrete').map((g) => g.field)))],
+      metrics: entries.length,
+    };
+    this.#batch = new RaiseBatch(layout);
+    this.#plans = [];
+    this.#plansAnyLevel = [];
+    for (const { metric } of entries) metric.bind(layout);
+    if (entries.length === 0) return;
+    const filters = entries.map((entry) => entry.compiled.filter);
+    // Each metric tests its own filter in #take; the bus only needs to know which definitions can feed any.
+    this.#stop = this.#bus.observe({
+      verdict: (view) => (filters.some((filter) => filter.verdict(view) !== Verdict.Never) ? Verdict.Always : Verdict.Never),
+      match: () => true,
+    }, this.#take);
   }
 }

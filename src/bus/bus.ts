@@ -183,6 +183,19 @@ export class Bus {
       .map((sub) => describeSubscription(sub, now));
   }
 
+  /**
+   * How full the fullest subscriber queue is (0 with no subscribers, 1 when a queue is
+   * full or the bus is closed). Sources that can push back (HTTP 429, a paused TCP
+   * socket) ask before raising, so back-pressure reaches the sender instead of becoming
+   * drops; raise() itself never waits.
+   */
+  saturation(): number {
+    if (this.#closed) return 1;
+    let fullest = 0;
+    for (const sub of this.#index.all()) fullest = Math.max(fullest, sub.runner.fill);
+    return fullest;
+  }
+
   /** Receives every raised event synchronously, after subscribers (SSE, tracing views). */
   tap(listener: (event: HeraldEvent) => void): () => void {
     this.#taps.add(listener);

@@ -80,6 +80,11 @@ export class DeliveryRunner implements WatchedWriter {
     return this.#queue.length + (this.#inFlight?.batch.length ?? 0);
   }
 
+  /** How full the queue is: 0 empty, 1 full (the next event would be dropped). */
+  get fill(): number {
+    return this.queueDepth / this.#options.maxQueueEvents;
+  }
+
   /** Returns false when the event was dropped because the queue is full. */
   enqueue(event: HeraldEvent): boolean {
     if (this.queueDepth >= this.#options.maxQueueEvents) {

@@ -1,0 +1,88 @@
+import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
+import { isIP, createServer, type Server, type Socket } from 'node:net';
+
+/*
+ * A UDP socket and a TCP server on one port, as collectors that take both
+ * (HEP, OpenSIPS event_datagram + event_stream) listen. UDP binds first; with
+ * port 0 the pair is retried until both get the same free port.
+ */
+
+const BIND_ATTEMPTS = 5;
+
+export interface PairHandlers {
+  datagram(data: Buffer, peer: RemoteInfo): void;
+  connection(socket: Socket): void;
+  /** A connection refused at `maxConnections`. */
+  refused(): void;
+}
+
+export interface ListenPair {
+  readonly host: string;
+  readonly port: number;
+  readonly udp: UdpSocket;
+  /** Open TCP connections. */
+  readonly sockets: ReadonlySet<Socket>;
+  /** UDP at once; TCP stops accepting, each connection is ended and read for up to `lingerMs`, then destroyed. */
+  close(lingerMs?: number): Promise<void>;
+}
+
+export async function listenPair(host: string, port: number, handlers: PairHandlers, maxConnections: number): Promise<ListenPair> {
+  for (let attempt = 1; ; attempt++) {
+    const udp = await bindUdp(host, port, handlers);
+    const boundPort = udp.address().port;
+    try {
+      const tcp = await listenTcp(host, boundPort, handlers, maxConnections);
+      return { host, port: boundPort, udp, sockets: tcp.sockets, close: (lingerMs = 1000) => closeBoth(udp, tcp, lingerMs) };
+    } catch (error) {
+      await new Promise<void>((resolve) => udp.close(() => resolve()));
+      const retry = port === 0 && (error as NodeJS.ErrnoException).code === 'EADDRINUSE' && attempt < BIND_ATTEMPTS;
+      if (!retry) throw error;
+    }
+  }
+}
+
+function bindUdp(host: string, port: number, handlers: PairHandlers): Promise<UdpSocket> {
+  const socket = createSocket({ type: isIP(host) === 6 ? 'udp6' : 'udp4', recvBufferSize: 4 * 1024 * 1024 });
+  socket.on('message', (data, peer) => handlers.datagram(data, peer));
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(port, host, () => {
+      socket.off('error', reject);
+      socket.on('error', () => undefined); // a UDP socket reports ICMP noise; it keeps receiving
+      resolve(socket);
+    });
+  });
+}
+
+interface TcpListener {
+  readonly server: Server;
+  readonly sockets: Set<Socket>;
+}
+
+function listenTcp(host: string, port: number, handlers: PairHandlers, maxConnections: number): Promise<TcpListener> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    handlers.connection(socket);
+  });
+  server.maxConnections = maxConnections;
+  server.on('drop', () => handlers.refused());
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve({ server, sockets });
+    });
+  });
+}
+
+async function closeBoth(udp: UdpSocket, tcp: TcpListener, lingerMs: number): Promise<void> {
+  await new Promise<void>((resolve) => udp.close(() => resolve()));
+  const closed = new Promise<void>((resolve) => tcp.server.close(() => resolve()));
+  for (const socket of tcp.sockets) {
+    socket.end();
+    setTimeout(() => socket.destroy(), lingerMs).unref();
+  }
+  await closed;
+}

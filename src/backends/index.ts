@@ -1,5 +1,6 @@
 import type { BackendRegistry } from '../bus/backend-registry.js';
 import { HeraldError } from '../errors/herald-error.js';
+import { eventStoreBackends } from './event-store/index.js';
 import { flatstoreBackend } from './flatstore/index.js';
 import { httpBackend, httpsBackend } from './http/index.js';
 import { jsonlBackend } from './jsonl/index.js';
@@ -33,5 +34,6 @@ export function registerShippedBackends(registry: BackendRegistry, options: Ship
   registry.register(tcpBackend);
   registry.register(httpBackend);
   registry.register(httpsBackend);
+  for (const store of eventStoreBackends) registry.register(store);
   return registry;
 }

@@ -1,0 +1,90 @@
+import pg from 'pg';
+import { isoMicros } from './event-row.js';
+import { quoted, type SqlDialect } from './dialect.js';
+import { indexStatements } from './sqlite-dialect.js';
+
+/** Connection-level failures: the batch may go through once the server is back. */
+const TRANSIENT_SQLSTATE = /^(08|53|57P|40001|40P01)/;
+
+/** PostgreSQL through pg: params as JSONB, time as timestamptz, idempotent on id (ON CONFLICT DO NOTHING). */
+export class PostgresDialect implements SqlDialect {
+  readonly kind = 'postgres';
+  readonly location: string;
+  readonly #pool: pg.Pool;
+
+  constructor(url: string, location: string) {
+    this.location = location;
+    this.#pool = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 10_000 });
+    this.#pool.on('error', () => undefined); // idle client errors surface on the next query
+  }
+
+  async connect(): Promise<void> {
+    const client = await this.#pool.connect();
+    client.release();
+  }
+
+  async tableExists(table: string): Promise<boolean> {
+    const result = await this.#pool.query('SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND tablename = $1', [table]);
+    return result.rowCount !== 0;
+  }
+
+  schema(table: string): readonly string[] {
+    const t = quoted(table, '"');
+    return [
+      `CREATE TABLE IF NOT EXISTS ${t} (id text PRIMARY KEY, time timestamptz NOT NULL, time_us bigint NOT NULL, level text NOT NULL,
+        category text NOT NULL, type text NOT NULL, source_id text NOT NULL, summary text, cause text, snapshot jsonb, params jsonb NOT NULL)`,
+      ...indexStatements(table, t),
+    ];
+  }
+
+  placeholder(n: number): string {
+    return `$${n}`;
+  }
+
+  timeText(timeUs: number): string {
+    return isoMicros(timeUs);
+  }
+
+  insertIgnoring(table: string, columns: string, tuples: string): string {
+    return `INSERT INTO ${quoted(table, '"')} (${columns}) VALUES ${tuples} ON CONFLICT (id) DO NOTHING`;
+  }
+
+  purgeChunk(table: string, chunk: number): string {
+    const t = quoted(table, '"');
+    return `DELETE FROM ${t} WHERE id IN (SELECT id FROM ${t} WHERE time_us < $1 LIMIT ${chunk})`;
+  }
+
+  selectColumns(): string {
+    // As text: pg would parse JSONB into numbers that lose int64 digits.
+    return 'id, time_us, level, category, type, source_id, summary, cause, snapshot::text AS snapshot, params::text AS params';
+  }
+
+  async runAll(statements: ReadonlyArray<readonly [string, readonly unknown[]]>): Promise<number[]> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      const changed: number[] = [];
+      for (const [sql, values] of statements) changed.push((await client.query(sql, [...values])).rowCount ?? 0);
+      await client.query('COMMIT');
+      return changed;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async all<T>(sql: string, values: readonly unknown[]): Promise<T[]> {
+    return (await this.#pool.query(sql, [...values])).rows as T[];
+  }
+
+  isTransient(error: Error): boolean {
+    const code = (error as Error & { code?: string }).code ?? '';
+    return TRANSIENT_SQLSTATE.test(code) || /^E[A-Z]+$/.test(code) || /terminat|Connection|timeout/i.test(error.message);
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.end();
+  }
+}

@@ -1,7 +1,7 @@
 import type { BackendContext, BackendFactory } from '../../bus/backend.js';
 import type { SocketAddress } from '../../bus/socket.js';
 import { rootsOf } from '../shared/file-options.js';
-import { confinePath } from '../shared/files-roots.js';
+import { confinePath } from '../../runtime/files-roots.js';
 import { socketOptions } from '../shared/socket-schema.js';
 import { EventStoreBackend } from './event-store-backend.js';
 import { dialectFor } from './open.js';

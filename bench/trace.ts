@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { reachable } from '../test/helpers/services.js';
+import { reachable } from '../src/testing/services.js';
 import { TraceIngest } from '../src/trace/ingest.js';
 import { INDEXES, openTraceStore, type TraceRow, type TraceStore } from '../src/trace/store/index.js';
 import { SqliteTraceStore } from '../src/trace/store/sqlite-store.js';

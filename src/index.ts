@@ -1,5 +1,8 @@
 /**
- * Herald's public API. Explicit named exports only; `export type` for interfaces.
+ * Herald's public API for applications: the catalogue, the bus, the backends'
+ * public options and readers, tracing, the daemon, config and errors. Explicit
+ * named exports only; `export type` for interfaces. Service authors import
+ * `herald/runtime`; tests `herald/testing`. Everything else is internal.
  */
 // Event model and catalogue
 export { defineEvent, defineOperation } from './events/define.js';
@@ -40,10 +43,9 @@ export { WRITE_OK } from './bus/backend.js';
 export type { Backend, BackendContext, BackendFactory, WriteResult } from './bus/backend.js';
 export { BackendRegistry } from './bus/backend-registry.js';
 export { registerShippedBackends } from './backends/index.js';
-export { memoryBackend, memoryStore, MemoryStore } from './backends/memory/index.js';
 export {
   createFlatstoreFactory, createJsonlFactory, decodeFlatstoreParams, decodeJsonlParams, flatstoreBackend, jsonlBackend,
-  listOpenFiles, parseFlatstore, parseJsonl, readFlatstore, readJsonl, rotate, rotateFiles, splitFlatstoreLine, startFileService,
+  listOpenFiles, parseFlatstore, parseJsonl, readFlatstore, readJsonl, rotate, rotateFiles, splitFlatstoreLine,
 } from './backends/files.js';
 export type {
   FlatReadOptions, FlatRecord, FlatstoreFactoryOptions, JsonlFactoryOptions, JsonlReadOptions, OpenFileInfo, RotationInfo, RotationReason,
@@ -62,7 +64,7 @@ export { watchBuiltinSources } from './process/threshold-sources/index.js';
 export { ThresholdTracker, readMemoryLimit, watchMemory } from './process/memory.js';
 export type { MemoryLimit, MemorySample, MemoryWatch, MemoryWatchOptions } from './process/memory.js';
 export { markWebSocket, watchTcpDisconnects } from './process/tcp.js';
-export { guardBackendFactories, heraldPinoDestination, runWithLogEventsSuppressed, teeLogger } from './process/log-events.js';
+export { heraldPinoDestination } from './process/log-events.js';
 export type { HeraldPinoDestination, LogEventOptions } from './process/log-events.js';
 export { instrument } from './process/instrument/index.js';
 export type { InstrumentOptions } from './process/instrument/index.js';
@@ -71,21 +73,9 @@ export type { AutoScaleProfile, WorkerPoolOptions } from './process/autoscale/in
 export { SipParsePool } from './trace/sip-pool/sip-parse-pool.js';
 export type { SipParsePoolOptions } from './trace/sip-pool/sip-parse-pool.js';
 export type { SipSummary } from './trace/sip-pool/summary-codec.js';
-export { sharedThresholds, startCoreEventsService } from './process/service.js';
-export { statusRegistryOf } from './runtime/status.js';
 
-// Management interface
-export { defineCommand } from './runtime/mi/command.js';
-export type { MiCallContext, MiCommand, MiCommandDescription, MiCommandSpec, MiParamSpec, MiParamType, MiParamsOf } from './runtime/mi/command.js';
-export { MiCommandRegistry, miCommandRegistry } from './runtime/mi/registry.js';
-export { MiParamsError } from './runtime/mi/params.js';
-export { RpcError, RPC_ERROR } from './mi/jsonrpc.js';
-export { createMiServer } from './mi/server.js';
-export type { MiServer, MiServerOptions } from './mi/server.js';
-export { startMiService, MI_ADDRESS_KEY } from './mi/service.js';
-export type { MiAddress } from './mi/service.js';
-export { IngestCounters, ingestCounters, registerIngestCounters } from './runtime/ingest-counters.js';
-export type { IngestCounterSource } from './runtime/ingest-counters.js';
+// Management interface (commands for it are written with `herald/runtime`)
+export { RpcError, RPC_ERROR } from './runtime/mi/rpc-error.js';
 
 // Message tracing (docs/trace.md)
 export { Tracer } from './trace/tracer.js';
@@ -93,8 +83,6 @@ export type { TraceMeta, TraceOutcome, TracerOptions } from './trace/tracer.js';
 export type { TraceIdStatus, TracerStatus, DestinationStatus } from './trace/tracer-status.js';
 export { parseTraceId, parseDestination } from './trace/tracer-ids.js';
 export type { DestinationSpec, TraceIdSpec } from './trace/tracer-ids.js';
-export { TraceIngest } from './trace/ingest.js';
-export type { TraceIngestOptions } from './trace/ingest.js';
 export { createTraceStore, openTraceStore, DATA_COLUMNS, TABLE_NAME_PATTERN } from './trace/store/index.js';
 export type { TraceQuery, TraceRecord, TraceRow, TraceStore, TraceStoreOptions, RetentionResult } from './trace/store/index.js';
 export { searchTraces, showCall, parseTimeBound } from './trace/search.js';
@@ -103,16 +91,10 @@ export { buildLadder } from './trace/ladder.js';
 export type { Ladder, LadderEntry } from './trace/ladder.js';
 export { renderLadder } from './trace/ladder-render.js';
 export { E_HEP_LOG, E_TRACE_STORE_ERROR } from './events/packs/trace.js';
-export { startTraceService, TRACER_KEY, TRACE_STORE_KEY } from './trace/tracer-service.js';
-export { HepCollector } from './sources/hep/collector.js';
-export { startHepService, HEP_ADDRESS_KEY } from './sources/hep/service.js';
-export { startSipService, SIP_ADDRESS_KEY } from './sources/sip/service.js';
 
 // Daemon and config
 export { startDaemon } from './serve/serve.js';
 export type { Daemon, ServeOptions } from './serve/serve.js';
-export type { Runtime, Service, ServiceStarter } from './runtime/service.js';
-export { defineService } from './runtime/service.js';
 export { loadConfig, parseConfig, parseConfigText } from './config/load.js';
 export type { HeraldConfig } from './config/schema.js';
 export { createLogger, silentLogger } from './log/logger.js';

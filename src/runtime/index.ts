@@ -22,3 +22,5 @@ export type { MiCallContext, MiCommand, MiCommandDescription, MiCommandSpec, MiE
 export { MiParamsError } from './mi/params.js';
 export type { MiParamProblem } from './mi/params.js';
 export { MiCommandRegistry, miCommandRegistry, MI_COMMANDS_SLOT } from './mi/registry.js';
+export { RpcError, RPC_ERROR } from './mi/rpc-error.js';
+export type { JsonRpcErrorObject } from './mi/rpc-error.js';

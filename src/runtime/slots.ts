@@ -8,7 +8,6 @@ import { HeraldError } from '../errors/herald-error.js';
  *
  * so a reader gets the provider's type without a cast and a misspelt name fails to compile.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface, @typescript-eslint/no-empty-object-type
 export interface Slots {}
 
 /** A slot's name. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { decodeFlatstoreParams, readFlatstore } from '../../src/backends/flatstore/reader.js';
 import { readJsonl } from '../../src/backends/jsonl/reader.js';
-import { Catalogue } from '../../src/events/catalogue.js';
+import { type Catalogue } from '../../src/events/catalogue.js';
 import { defineEvent, type EventDef } from '../../src/events/define.js';
 import { renderSummary } from '../../src/events/event.js';
 import { createDefaultCatalogue } from '../../src/events/packs/index.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import type { TraceRow } from '../../src/trace/store/index.js';
-import { requireService } from '../helpers/services.js';
+import { requireService } from '../../src/testing/services.js';
 
 export const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 export const MYSQL_URL = 'mysql://root@127.0.0.1:3306/test';

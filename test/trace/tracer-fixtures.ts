@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket as NetSocket } from 'node:net';
 import { createSocket, type Socket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 
@@ -40,7 +40,7 @@ export async function udpSink(): Promise<{ port: number; received: Buffer[]; wai
 /** A TCP listener on 127.0.0.1:0 that concatenates everything it receives. */
 export async function tcpSink(): Promise<{ port: number; bytes(): Buffer; close(): Promise<void> }> {
   const chunks: Buffer[] = [];
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<NetSocket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.on('data', (chunk) => chunks.push(chunk));

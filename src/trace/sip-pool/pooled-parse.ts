@@ -1,5 +1,5 @@
 import type { SipSummary } from './sip-batch.js';
-import { SipParsePool } from './sip-parse-pool.js';
+import type { SipParsePool } from './sip-parse-pool.js';
 import { SIP_PARSE_POOL_SLOT } from './service.js';
 import type { Runtime } from '../../runtime/service.js';
 

@@ -1,4 +1,6 @@
 import { createSocket } from 'node:dgram';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo, Socket as NetSocket } from 'node:net';
 import { defineEvent } from '../../../src/events/define.js';
 import { param } from '../../../src/events/params.js';
 
@@ -57,7 +59,7 @@ export async function tcpPeer(
   const chunks: Buffer[] = [];
   const requests: Array<Record<string, unknown>> = [];
   const waiters: Array<{ count: number; resolve: () => void }> = [];
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<NetSocket>();
   const server = createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -86,7 +88,7 @@ export async function tcpPeer(
   });
   t.after(() => (server.listening ? close() : undefined));
   return {
-    port: (server.address() as import('node:net').AddressInfo).port,
+    port: (server.address() as AddressInfo).port,
     text: () => Buffer.concat(chunks).toString(),
     requests,
     waitForRequests: (count) => (requests.length >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve }))),
@@ -97,7 +99,7 @@ export async function tcpPeer(
 export interface HttpHit {
   readonly method: string;
   readonly url: string;
-  readonly headers: import('node:http').IncomingHttpHeaders;
+  readonly headers: IncomingHttpHeaders;
   readonly body: string;
   readonly connection: number;
 }
@@ -135,7 +137,7 @@ export async function httpPeer(
     server.close(() => resolve());
   }));
   return {
-    url: `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     hits,
     waitForHits: (count) => (hits.length >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve }))),
   };

@@ -66,7 +66,9 @@ async function invoke(call: JsonRpcCall, options: DispatchOptions): Promise<Outc
     return {
       error: {
         code: RPC_ERROR.METHOD_NOT_FOUND,
-        message: `Method not found: "${call.method}"; nearest: ${suggestions.join(', ')} (call "which" for the list)`,
+        message: suggestions.length > 0
+          ? `Method not found: "${call.method}"; nearest: ${suggestions.join(', ')} (call "which" for the list)`
+          : `Method not found: "${clip(call.method)}" (call "which" for the list)`,
         data: { suggestions },
       },
     };
@@ -78,4 +80,9 @@ async function invoke(call: JsonRpcCall, options: DispatchOptions): Promise<Outc
   } catch (error) {
     return { error: toRpcError(error, call.method, ctx.logger) };
   }
+}
+
+/** A method name echoed in an error is cut, so a huge one is not sent back whole. */
+function clip(text: string): string {
+  return text.length > 100 ? `${text.slice(0, 100)}… (${text.length} characters)` : text;
 }

@@ -91,6 +91,16 @@ test('-32601 names the nearest commands', async (t) => {
   assert.equal((typo.error?.data as { suggestions: string[] }).suggestions[0], 'subscribers_list');
 });
 
+// Issue 12 point 10: the edit distance ran over a 1 MB method name and blocked the daemon for 2.9 s.
+test('an unknown method longer than any real name gets no suggestion (bounded work) and is not echoed whole', async (t) => {
+  const d = await startTestDaemon(t);
+  const reply = await d.call('x'.repeat(500_000));
+  assert.equal(reply.error?.code, -32601);
+  assert.deepEqual((reply.error?.data as { suggestions: string[] }).suggestions, []);
+  assert.ok((reply.error?.message.length ?? 0) < 300, `message of ${reply.error?.message.length} characters`);
+  assert.match(reply.error?.message ?? '', /\(500000 characters\)/);
+});
+
 test('-32602 names the param and what was expected', async (t) => {
   const d = await startTestDaemon(t);
   const cases: Array<[string, unknown, RegExp]> = [

@@ -11,6 +11,7 @@ import { EventStreams } from './event-stream.js';
 import { rpcError, RPC_ERROR } from './jsonrpc.js';
 import type { MiCommandRegistry } from '../runtime/mi/registry.js';
 import { tokenMatches, type MiAuthPolicy } from './token.js';
+import { applyHttpLimits, clientErrorHandler, fastifyLimitOptions, type HttpLimits } from '../runtime/http-limits.js';
 import { createHttpGuard, createMediaTypeGuard, isJsonMediaType, type HttpGuardOptions } from '../runtime/http-guard.js';
 
 /*
@@ -42,6 +43,10 @@ export interface MiServerOptions {
   readonly streamBufferEvents: number;
   /** Stream heartbeat interval. Default 15 000. */
   readonly heartbeatMs?: number;
+  /** Most /events/stream clients at once; more get 503. */
+  readonly maxStreamClients: number;
+  /** Deadlines and the connection cap of the listener. */
+  readonly limits: HttpLimits;
 }
 
 export interface MiServer {
@@ -58,10 +63,13 @@ export function createMiServer(options: MiServerOptions): MiServer {
     bodyLimit: options.maxBodyBytes,
     forceCloseConnections: true,
     return503OnClosing: true,
-    requestTimeout: 30_000,
+    ...fastifyLimitOptions(options.limits),
+    clientErrorHandler: clientErrorHandler((_status, message) => JSON.stringify(rpcError(null, { code: RPC_ERROR.INVALID_REQUEST, message }))),
   });
+  applyHttpLimits(app.server, options.limits);
   const streams = new EventStreams({
     bus: options.bus, logger: options.logger, bufferEvents: options.streamBufferEvents, heartbeatMs: options.heartbeatMs,
+    maxClients: options.maxStreamClients,
   });
   app.setErrorHandler((error: FastifyError, _request, reply) => replyHttpError(reply, error, options));
   app.setNotFoundHandler((request, reply) => {
@@ -135,6 +143,11 @@ function streamEvents(request: FastifyRequest, reply: FastifyReply, streams: Eve
   const source = (request.query as Record<string, unknown>).filter;
   if (source !== undefined && typeof source !== 'string') {
     void reply.code(400).type(JSON_TYPE).send({ error: 'Give at most one "filter" query parameter' });
+    return;
+  }
+  if (streams.full()) {
+    void reply.code(503).header('connection', 'close').type(JSON_TYPE)
+      .send({ error: `Too many stream clients: mi.max_stream_clients is ${streams.maxClients}` });
     return;
   }
   let filter: CompiledFilter | undefined;

@@ -8,6 +8,7 @@ import { httpBase, isLoopbackHost, parseListen, type ListenAddress } from '../ru
 import { MI_COMMANDS_SLOT, miCommandRegistry } from '../runtime/mi/registry.js';
 import { INGEST_COUNTERS_SLOT } from '../runtime/ingest-counters.js';
 import { STATUS_SLOT } from '../runtime/status.js';
+import { checkHttpLimits, type HttpLimits } from '../runtime/http-limits.js';
 import { createMiServer } from './server.js';
 import { resolveAuthPolicy } from './token.js';
 
@@ -46,6 +47,11 @@ async function startMi(runtime: Runtime): Promise<Service | undefined> {
     dataDir: runtime.dataDir,
     logger: runtime.logger,
   });
+  const limits: HttpLimits = {
+    requestMs: config.request_timeout_ms, headersMs: config.headers_timeout_ms, keepAliveMs: config.keep_alive_timeout_ms,
+    idleMs: config.idle_timeout_ms, maxConnections: config.max_connections,
+  };
+  checkHttpLimits(limits, 'mi.');
   const registry = miCommandRegistry(runtime.slots);
   const server = createMiServer({
     bus: runtime.bus, registry, slots: runtime.slots, logger: runtime.logger, auth,
@@ -54,6 +60,7 @@ async function startMi(runtime: Runtime): Promise<Service | undefined> {
       keys: { origins: 'mi.allowed_origins', hosts: 'mi.allowed_hosts' },
     },
     maxBodyBytes: config.max_body_bytes, maxBatch: config.max_batch, streamBufferEvents: config.stream_buffer_events,
+    maxStreamClients: config.max_stream_clients, limits,
   });
   const disposers = builtinCommands({
     registry, startedAtMs: Date.now(), rotate: rotateFiles, streamStats: () => server.streams.stats(),

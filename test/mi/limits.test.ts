@@ -1,19 +1,20 @@
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import test from 'node:test';
 import type { MiAddress } from '../../src/mi/service.js';
 import { startTestDaemon, type RpcReply } from './helpers.js';
 
-/** Writes raw bytes to the MI port and resolves with whatever comes back before the server closes or 2 s pass. */
-function rawExchange(address: MiAddress, bytes: string | Buffer): Promise<string> {
+/** Writes raw bytes to the MI port and resolves with whatever comes back before the server closes or `waitMs` pass. */
+function rawExchange(address: MiAddress, bytes: string | Buffer, waitMs = 2000): Promise<string> {
   return new Promise((resolve) => {
     const socket = connect({ host: address.host, port: address.port });
     let received = '';
     socket.on('data', (chunk) => { received += chunk.toString('latin1'); });
     socket.on('error', () => resolve(received));
     socket.on('close', () => resolve(received));
-    socket.setTimeout(2000, () => socket.destroy());
-    socket.write(bytes, () => socket.end());
+    socket.setTimeout(waitMs, () => socket.destroy());
+    // Half-closing would end a stalled request early: the socket stays open until the server acts.
+    socket.write(bytes);
   });
 }
 
@@ -70,4 +71,58 @@ test('malformed input of every kind gets an error answer, and a valid call still
   assert.equal(unknownPath.status, 404);
   const reply = await d.call('uptime');
   assert.equal(typeof (reply.result as { uptime_seconds: number }).uptime_seconds, 'number');
+});
+
+/** The JSON body of a raw HTTP answer. */
+function rawBody(answer: string): RpcReply {
+  return JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as RpcReply;
+}
+
+// Issue 12 point 14: what Node refuses before a route runs came back as fastify's own JSON, not JSON-RPC.
+test('HTTP-level refusals (400, 431) come back as JSON-RPC errors and close the connection', async (t) => {
+  const d = await startTestDaemon(t);
+  const address = d.daemon.runtime.slots.get('mi.address') as MiAddress;
+  const [garbage, bigHeaders] = await Promise.all([
+    rawExchange(address, 'GARBAGE\r\n\r\n'),
+    rawExchange(address, `POST /mi HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: ${'a'.repeat(20_000)}\r\n\r\n`),
+  ]);
+  assert.match(garbage, /^HTTP\/1\.1 400 .*\r\n(.*\r\n)*Connection: close\r\n/);
+  assert.equal(rawBody(garbage).error?.code, -32600);
+  assert.match(bigHeaders, /^HTTP\/1\.1 431 /);
+  assert.match(rawBody(bigHeaders).error?.message ?? '', /header fields too large/);
+});
+
+// Issue 12 point 9: MI requests with a stalled body never timed out (the docs said 30 s).
+test('a request whose headers or body stall gets 408 as a JSON-RPC error and is closed', async (t) => {
+  const d = await startTestDaemon(t, { mi: { request_timeout_ms: 300, headers_timeout_ms: 300 } });
+  const address = d.daemon.runtime.slots.get('mi.address') as MiAddress;
+  const [body, headers] = await Promise.all([
+    rawExchange(address, `POST /mi HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${d.auth.authorization}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"json`, 10_000),
+    rawExchange(address, 'POST /mi HTTP/1.1\r\nHost: 127.0.0.1\r\n', 10_000),
+  ]);
+  for (const answer of [body, headers]) {
+    assert.match(answer, /^HTTP\/1\.1 408 /);
+    assert.match(rawBody(answer).error?.message ?? '', /did not arrive in time/);
+  }
+  assert.ok((await d.call('version')).result !== undefined);
+});
+
+test('connections beyond mi.max_connections are closed at once; stream clients beyond mi.max_stream_clients get 503', async (t) => {
+  const d = await startTestDaemon(t, { mi: { max_connections: 2, max_stream_clients: 1 } });
+  const address = d.daemon.runtime.slots.get('mi.address') as MiAddress;
+  const holders = await Promise.all([0, 1].map(() => new Promise<Socket>((resolve) => {
+    const socket = connect({ host: address.host, port: address.port }, () => resolve(socket));
+  })));
+  t.after(() => { for (const socket of holders) socket.destroy(); });
+  const refused = await rawExchange(address, 'GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', 10_000);
+  assert.equal(refused, '', 'the third connection got no answer');
+  for (const socket of holders) socket.destroy();
+  // The server notices the closes on its own time: wait until a connection is accepted again.
+  for (let ok = false; !ok;) ok = await fetch(`${d.url}/health`).then(() => true, () => false);
+  const first = await fetch(`${d.url}/events/stream`, { headers: d.auth });
+  assert.equal(first.status, 200);
+  const second = await fetch(`${d.url}/events/stream`, { headers: d.auth });
+  assert.equal(second.status, 503);
+  assert.match(((await second.json()) as { error: string }).error, /mi\.max_stream_clients is 1/);
+  await first.body?.cancel();
 });

@@ -6,6 +6,14 @@ export const HepSection = Type.Object({
   listen: Type.String({ default: '127.0.0.1:9060', description: 'host:port for both UDP and TCP. Port 0 picks a free port (tests).' }),
   auth_key: Type.Optional(Type.String({ minLength: 1, description: 'When set, packets must carry this HEPv3 auth key (chunk 0x000e); others are counted as `auth_failed` and dropped.' })),
   max_connections: Type.Integer({ minimum: 1, default: 256, description: 'Concurrent HEP-over-TCP connections; more are refused and counted.' }),
+  tcp_idle_timeout_ms: Type.Integer({
+    minimum: 100, default: 300_000,
+    description: 'A HEP-over-TCP connection that sends nothing for this long is closed (counted tcp_idle_closed), so idle connections cannot hold every slot. Senders reconnect.',
+  }),
+  tcp_frame_timeout_ms: Type.Integer({
+    minimum: 100, default: 10_000,
+    description: 'A HEP-over-TCP connection that stops in the middle of a packet for this long is closed (counted tcp_partial_closed).',
+  }),
 }, { additionalProperties: false, default: {} });
 
 export const SipSection = Type.Object({

@@ -6,6 +6,14 @@ import type { HepCollector } from './collector.js';
 /** Largest HEP-over-TCP packet accepted (the u16 length field's maximum). */
 const MAX_TCP_PACKET = 0xffff;
 
+/** When an idle or stalled HEP-over-TCP connection is closed (issue 12 point 9: 256 idle connections locked real senders out). */
+export interface HepTcpTimeouts {
+  /** A connection that sends nothing for this long is closed (counted `tcp_idle_closed`). */
+  readonly idleMs: number;
+  /** A connection that stops in the middle of a packet for this long is closed (counted `tcp_partial_closed`). */
+  readonly partialFrameMs: number;
+}
+
 export interface HepListeners {
   readonly host: string;
   readonly port: number;
@@ -17,17 +25,19 @@ export interface HepListeners {
  * sender's connection is ended and what it already sent is still read (up to a second)
  * before it is destroyed. Senders keep HEP connections open for good.
  */
-export async function listenHep(host: string, port: number, collector: HepCollector, maxConnections: number): Promise<HepListeners> {
+export async function listenHep(
+  host: string, port: number, collector: HepCollector, maxConnections: number, timeouts: HepTcpTimeouts,
+): Promise<HepListeners> {
   const pair = await listenPair(host, port, {
     datagram: (data, peer) => collector.datagram(data, `${peer.address}:${peer.port}`),
-    connection: (socket) => serveConnection(socket, collector),
+    connection: (socket) => serveConnection(socket, collector, timeouts),
     refused: () => collector.counters.add('tcp_refused'),
   }, maxConnections);
   return { host, port: pair.port, close: () => pair.close(1000) };
 }
 
 /** One HEP-over-TCP connection: a byte stream framed by the packets' own lengths. */
-function serveConnection(socket: Socket, collector: HepCollector): void {
+function serveConnection(socket: Socket, collector: HepCollector, timeouts: HepTcpTimeouts): void {
   const peer = `${socket.remoteAddress}:${socket.remotePort}`;
   collector.counters.add('tcp_connections');
   const decoder = new HepStreamDecoder({
@@ -35,7 +45,17 @@ function serveConnection(socket: Socket, collector: HepCollector): void {
     onPacket: (packet) => collector.packet(packet, peer),
     onError: (error) => collector.malformed(error, peer),
   });
-  socket.on('data', (chunk) => decoder.push(chunk));
+  // One socket timer: the short partial-frame wait while a packet is half in, else the idle wait.
+  const rearm = () => socket.setTimeout(decoder.bufferedBytes > 0 ? timeouts.partialFrameMs : timeouts.idleMs);
+  socket.on('timeout', () => {
+    collector.counters.add(decoder.bufferedBytes > 0 ? 'tcp_partial_closed' : 'tcp_idle_closed');
+    socket.destroy();
+  });
+  rearm();
+  socket.on('data', (chunk) => {
+    decoder.push(chunk);
+    rearm();
+  });
   socket.on('end', () => decoder.end());
   socket.on('error', () => collector.counters.add('tcp_errors'));
 }

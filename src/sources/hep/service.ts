@@ -39,7 +39,8 @@ async function startHep(runtime: Runtime): Promise<Service | undefined> {
   const { host, port } = parseListen(config.listen, 'hep.listen');
   const pool = sharedSipParsePool(runtime);
   const collector = new HepCollector({ tracer, bus: runtime.bus, logger: runtime.logger, authKey: config.auth_key, pool });
-  const listeners = await listenHep(host, port, collector, config.max_connections).catch((error: Error) => {
+  const timeouts = { idleMs: config.tcp_idle_timeout_ms, partialFrameMs: config.tcp_frame_timeout_ms };
+  const listeners = await listenHep(host, port, collector, config.max_connections, timeouts).catch((error: Error) => {
     throw new HeraldError('HERALD_ERR_CONFIG', `Cannot listen for HEP on ${config.listen} (hep.listen): ${error.message}`, { cause: error });
   });
   const address: ListenerAddress = { host: listeners.host, port: listeners.port };

@@ -9,7 +9,7 @@ export { defineEvent, defineOperation } from './events/define.js';
 export type { EventDef, EventSpec, OperationDefs, OperationSpec } from './events/define.js';
 export { param, PARAM_KINDS } from './events/params.js';
 export type { ParamKind, ParamShape, ParamSpec, ParamsOf, ParamValue, ParamValueMap } from './events/params.js';
-export { LEVELS, isLevel, levelRank } from './events/level.js';
+export { LEVELS, LEVEL_ALIASES, LEVEL_NAMES, isLevel, levelRank, parseLevel } from './events/level.js';
 export type { Level } from './events/level.js';
 export type { JsonValue } from './events/json.js';
 export { nowUs } from './events/event.js';

@@ -1,17 +1,17 @@
 import { pino, type DestinationStream } from 'pino';
 import type { Bus } from '../bus/bus.js';
 import { E_CORE_LOG } from '../events/packs/core.js';
-import type { Level } from '../events/level.js';
+import { parseLevel, PINO_LEVEL, type Level } from '../events/level.js';
 import type { Logger } from '../log/logger.js';
 import { logEventsSuppressed, runWithLogEventsSuppressed } from './log-guard.js';
 
 export { guardBackendFactories, logEventsSuppressed, runWithLogEventsSuppressed } from './log-guard.js';
 
-/** Pino level names (and numbers) the E_CORE_LOG level filter accepts. */
-const PINO_LEVELS: Readonly<Record<string, number>> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
+/** pino's numbers for its level names. */
+const PINO_NUMBERS: Readonly<Record<string, number>> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
 
 export interface LogEventOptions {
-  /** Lowest pino level raised (name or number). Default `trace`: whatever the logger emits. */
+  /** Lowest level raised: a pino number, or any level name or alias (events/level.ts). Default `trace`: whatever the logger emits. */
   readonly level?: string | number;
   /** The `prefix` param (OpenSIPS log_prefix). Default ''. */
   readonly prefix?: string;
@@ -40,12 +40,11 @@ const EVENT_LEVEL: Readonly<Record<ReturnType<typeof logLevelName>, Level>> = {
   DBG: 'debug', INFO: 'info', NOTICE: 'notice', WARN: 'warning', ERROR: 'error', CRITICAL: 'critical',
 };
 
-const LABELS: Readonly<Record<string, number>> = { ...PINO_LEVELS, notice: 35, warning: 40, critical: 60 };
-
 function numericLevel(value: unknown): number {
   if (typeof value === 'number') return value;
-  if (typeof value === 'string') return LABELS[value.toLowerCase()] ?? 30;
-  return 30;
+  const level = parseLevel(value);
+  if (level === 'notice') return 35; // between info and warn, as logLevelName reads it
+  return level === undefined ? 30 : PINO_NUMBERS[PINO_LEVEL[level]];
 }
 
 function text(value: unknown): string {

@@ -6,6 +6,7 @@ import { registerShippedBackends } from '../backends/index.js';
 import { HeraldError } from '../errors/herald-error.js';
 import { loadConfig } from '../config/load.js';
 import type { HeraldConfig } from '../config/schema.js';
+import { parseLoggerLevel } from '../events/level.js';
 import { createDefaultCatalogue } from '../events/packs/index.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { ingestCounters, INGEST_COUNTERS_SLOT } from '../runtime/ingest-counters.js';
@@ -54,7 +55,7 @@ export async function startDaemon(options: ServeOptions = {}): Promise<Daemon> {
   const loaded = await loadConfig(options.configPath, options.env ?? process.env);
   const { config } = loaded;
   const announce = options.announce ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const logger = options.logger ?? createLogger({ level: config.log.level });
+  const logger = options.logger ?? createLogger({ level: parseLoggerLevel(config.log.level) });
   const dataDir = resolve(config.data_dir);
   await mkdir(dataDir, { recursive: true });
   announce(`data dir ${dataDir}`);

@@ -1,18 +1,23 @@
+import { isLevel, LEVEL_NAMES, LEVELS, levelRank, parseLevel, type Level } from '../../events/level.js';
+
 /**
- * Filter levels, lowest first. Kept local to the filter folder on purpose: the
- * filter language is a self-contained unit and must not pull in the event model.
- * The order must stay in step with the event catalogue's own level list.
+ * Filter levels, lowest first: the one level vocabulary (events/level.ts, a
+ * leaf module, so the filter language still pulls in nothing of the event
+ * model). Aliases such as `warn` and `crit` are accepted (docs/filters.md "Levels").
  */
-export const FILTER_LEVELS = ['trace', 'debug', 'info', 'notice', 'warning', 'error', 'critical'] as const;
-export type FilterLevel = (typeof FILTER_LEVELS)[number];
+export const FILTER_LEVELS = LEVELS;
+export type FilterLevel = Level;
+/** Every spelling a filter accepts, for error messages. */
+export const FILTER_LEVEL_NAMES = LEVEL_NAMES;
 
-const RANKS: ReadonlyMap<string, number> = new Map(FILTER_LEVELS.map((level, index) => [level, index]));
-
-/** Rank of a level, or undefined when the value is not a level (bad input must not match). */
+/** Rank of a level in any accepted spelling, or undefined when the value is not a level (bad input must not match). */
 export function filterLevelRank(level: unknown): number | undefined {
-  return typeof level === 'string' ? RANKS.get(level) : undefined;
+  if (isLevel(level)) return levelRank(level); // events carry canonical names: no case folding per raise
+  const parsed = parseLevel(level);
+  return parsed === undefined ? undefined : levelRank(parsed);
 }
 
-export function isFilterLevel(value: string): value is FilterLevel {
-  return RANKS.has(value);
+/** The canonical level a filter's level name stands for. */
+export function filterLevelOf(value: string): FilterLevel | undefined {
+  return parseLevel(value);
 }

@@ -1,7 +1,7 @@
 import type { ComparisonOp, FilterNode, ValueLiteral } from './ast.js';
 import { FilterSyntaxError } from './errors.js';
 import { describeToken, Lexer, type Token } from './lexer.js';
-import { FILTER_LEVELS, isFilterLevel } from './levels.js';
+import { FILTER_LEVEL_NAMES, FILTER_LEVELS, filterLevelOf } from './levels.js';
 import { parseDecimal } from './numeric.js';
 
 /**
@@ -11,7 +11,7 @@ import { parseDecimal } from './numeric.js';
 export const MAX_FILTER_NESTING = 128;
 
 const OPERATORS = '=, <, <=, >, >=';
-const LEVEL_LIST = FILTER_LEVELS.join(', ');
+const LEVEL_LIST = `${FILTER_LEVELS.join(', ')}; or ${FILTER_LEVEL_NAMES.slice(FILTER_LEVELS.length).join(', ')}`;
 
 /**
  * Recursive descent over
@@ -111,11 +111,11 @@ class Parser {
       return { type: key, position, value };
     }
     if (key === 'level') {
-      const name = value.text.toLowerCase();
-      if (!isFilterLevel(name)) {
+      const level = filterLevelOf(value.text);
+      if (level === undefined) {
         throw this.errorAt(value.position, `a level name (one of ${LEVEL_LIST})`, describeValue(value));
       }
-      return { type: 'level', position, op, level: name };
+      return { type: 'level', position, op, level };
     }
     if (op !== '=' && parseDecimal(value.text) === undefined) {
       throw this.errorAt(value.position, `a number after '${op}'`, describeValue(value), {

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { LEVEL_NAMES } from '../../events/level.js';
 
 /** Top-level keys owned by the core: data dir, logging, file roots, delivery bounds, subscribers. */
 export const SubscriberEntry = Type.Object({
@@ -9,8 +10,8 @@ export const SubscriberEntry = Type.Object({
 }, { additionalProperties: false });
 
 export const LogSection = Type.Object({
-  level: Type.Union(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].map((l) => Type.Literal(l)), {
-    default: 'info', description: 'Herald\'s own log level (pino levels).',
+  level: Type.Union([...LEVEL_NAMES, 'silent'].map((l) => Type.Literal(l)), {
+    default: 'info', description: 'Herald\'s own log level: any level name or alias (docs/filters.md "Levels"; notice logs as info), or silent.',
   }),
 }, { additionalProperties: false, default: {}, description: 'Herald\'s own logging.' });
 

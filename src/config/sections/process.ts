@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { LEVEL_NAMES } from '../../events/level.js';
 
 /*
  * core_events: events Herald raises about the Node process it runs in
@@ -56,9 +57,9 @@ export const CoreEventsSection = Type.Object({
   autoscale: AutoscaleSection,
   tcp_disconnect: Type.Boolean({ default: true, description: 'Raise E_CORE_TCP_DISCONNECT when a TCP connection of this process closes.' }),
   log_event_enabled: Type.Boolean({ default: false, description: 'Raise E_CORE_LOG for Herald\'s own log lines (OpenSIPS log_event_enabled).' }),
-  log_event_level: Type.Union(['trace', 'debug', 'info', 'warn', 'error', 'fatal'].map((l) => Type.Literal(l)), {
+  log_event_level: Type.Union(LEVEL_NAMES.map((l) => Type.Literal(l)), {
     default: 'trace',
-    description: 'Lowest pino level that raises E_CORE_LOG; the logger\'s own level applies first (trace: no extra filter, as OpenSIPS log_event_level_filter 0).',
+    description: 'Lowest level that raises E_CORE_LOG, any level name or alias (docs/filters.md "Levels"); the logger\'s own level applies first (trace: no extra filter, as OpenSIPS log_event_level_filter 0).',
   }),
   log_prefix: Type.String({ default: '', description: 'Value of E_CORE_LOG "prefix" (OpenSIPS log_prefix).' }),
   instrument: InstrumentSection,

@@ -1,11 +1,12 @@
 import { arch, platform } from 'node:process';
+import { LEVEL_NAMES, parseLoggerLevel } from '../../events/level.js';
 import { defineCommand, type MiCommand } from '../../runtime/mi/command.js';
 import { ctime } from '../ctime.js';
 import { RPC_ERROR, RpcError } from '../jsonrpc.js';
 import type { MiCommandRegistry } from '../../runtime/mi/registry.js';
 import { heraldVersion } from '../version.js';
 
-const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+const LOG_LEVELS = [...LEVEL_NAMES, 'silent'];
 
 export interface CoreCommandDeps {
   readonly registry: MiCommandRegistry;
@@ -76,10 +77,11 @@ function logLevelCommand(): MiCommand {
     name: 'log_level',
     aliases: ['core:log_level'],
     description: 'Gets Herald\'s own log level, or sets it when `level` is given (until restart).',
-    params: [{ name: 'level', type: 'string', enum: LOG_LEVELS, description: 'New level: trace, debug, info, warn, error, fatal or silent.' }],
+    params: [{ name: 'level', type: 'string', enum: LOG_LEVELS, description: 'New level: any level name or alias (docs/filters.md "Levels"), or silent. The answer gives pino\'s name.' }],
     example: { params: { level: 'debug' }, result: { level: 'debug', previous: 'info' } },
-    handler: ({ level }, ctx) => {
+    handler: ({ level: given }, ctx) => {
       const previous = ctx.bus.logger.level;
+      const level = parseLoggerLevel(given);
       if (level === undefined) return { level: previous };
       ctx.bus.logger.level = level;
       ctx.logger.info({ level, previous }, 'Log level changed through the management interface.');

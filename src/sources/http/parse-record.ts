@@ -2,7 +2,7 @@ import type { EventDef } from '../../events/define.js';
 import type { RaiseOptions } from '../../events/event.js';
 import { isEventId } from '../../events/event-id.js';
 import type { JsonValue } from '../../events/json.js';
-import { isLevel, type Level } from '../../events/level.js';
+import { parseLevel, type Level } from '../../events/level.js';
 import { lookupDef, type IngestContext } from '../ingest/context.js';
 import { isPlainObject } from '../ingest/json-text.js';
 import { rejected, type ParseOutcome } from '../ingest/outcome.js';
@@ -18,11 +18,9 @@ import { paramsFromOrigin } from './origin-params.js';
  * `sourceId` and `summary` (see origin-params.ts).
  */
 
-/** OME writes levels capitalised (Info, Warning); Herald's are lower case. */
+/** OME writes levels capitalised (Info, Warning); any spelling of the one vocabulary is taken (events/level.ts). */
 function levelOf(value: unknown): Level | undefined {
-  if (typeof value !== 'string') return undefined;
-  const lower = value.toLowerCase();
-  return isLevel(lower) ? lower : undefined;
+  return parseLevel(value);
 }
 
 type Options = { readonly ok: true; readonly options: RaiseOptions } | { readonly ok: false; readonly outcome: ParseOutcome };

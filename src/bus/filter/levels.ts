@@ -21,3 +21,8 @@ export function filterLevelRank(level: unknown): number | undefined {
 export function filterLevelOf(value: string): FilterLevel | undefined {
   return parseLevel(value);
 }
+
+/** Whether a value is a canonical level name (aliases are not: use filterLevelOf for input). */
+export function isFilterLevel(value: string): value is FilterLevel {
+  return isLevel(value);
+}

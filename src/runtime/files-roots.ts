@@ -48,14 +48,28 @@ function resolveFile(candidate: string, given: string): string {
   return real;
 }
 
+function outside(path: string, shown: string, roots: readonly string[]): never {
+  const allowed = roots.length > 0 ? roots.join(', ') : '(none configured)';
+  throw new HeraldError(
+    'HERALD_ERR_PATH_NOT_ALLOWED',
+    `File path ${path}${shown} is outside the allowed roots: ${allowed}. Add a root under files.roots in herald.yaml`,
+  );
+}
+
 /**
- * Checks that `path` may be written: its parent directory exists, it is not a
- * directory or a special file (FIFO, socket, device), and its real path (after `..` and symlinks) lies under one of `roots`.
- * @throws HeraldError HERALD_ERR_BAD_SOCKET (no parent, a directory, a special file, a dangling link)
+ * The one confinement check for every path the daemon can be made to write (file
+ * backends, trace file: destinations, SQLite stores, spools): the path, after `..`, must
+ * lie under a root (as configured or as its real path) BEFORE the file system is asked
+ * anything, so a refusal never tells whether a directory exists outside the roots
+ * (issue 12 point 3). Then its parent must exist, it must not be a directory or a special
+ * file (FIFO, socket, device), and its real path (after symlinks) must still lie under a root.
  * @throws HeraldError HERALD_ERR_PATH_NOT_ALLOWED (outside every root; the message names them)
+ * @throws HeraldError HERALD_ERR_BAD_SOCKET (no parent, a directory, a special file, a dangling link)
  */
 export function confinePath(path: string, roots: readonly string[]): ConfinedPath {
   const absolute = resolve(path);
+  const realRoots = roots.map(realOrSelf);
+  if (![...roots.map((root) => resolve(root)), ...realRoots].some((root) => isUnder(absolute, root))) outside(path, '', realRoots);
   const name = basename(absolute);
   let realDir: string;
   try {
@@ -65,13 +79,19 @@ export function confinePath(path: string, roots: readonly string[]): ConfinedPat
   }
   if (!statSync(realDir).isDirectory()) refuse(`The parent of ${path} is not a directory`);
   const realPath = resolveFile(join(realDir, name), path);
-  const realRoots = roots.map(realOrSelf);
-  if (!realRoots.some((root) => isUnder(realPath, root))) {
-    const allowed = realRoots.length > 0 ? realRoots.join(', ') : '(none configured)';
-    throw new HeraldError(
-      'HERALD_ERR_PATH_NOT_ALLOWED',
-      `File path ${path} (real path ${realPath}) is outside the allowed roots: ${allowed}. Add a root under files.roots in herald.yaml`,
-    );
-  }
+  if (!realRoots.some((root) => isUnder(realPath, root))) outside(path, ` (real path ${realPath})`, realRoots);
   return { path: absolute, realPath };
+}
+
+/** The files SQLite keeps beside a database: each must be confined too, or a planted link moves them out. */
+const SQLITE_COMPANIONS = ['-wal', '-shm', '-journal'];
+
+/**
+ * confinePath for a SQLite database and its -wal, -shm and -journal companions.
+ * @throws HeraldError as confinePath, for the first of them that fails.
+ */
+export function confineSqlitePath(path: string, roots: readonly string[]): ConfinedPath {
+  const confined = confinePath(path, roots);
+  for (const suffix of SQLITE_COMPANIONS) confinePath(`${confined.realPath}${suffix}`, roots);
+  return confined;
 }

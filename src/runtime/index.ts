@@ -13,7 +13,7 @@ export { httpBase, isLoopbackHost, parseListen } from './listen.js';
 export type { ListenAddress } from './listen.js';
 export { IngestCounters, ingestCounters, registerIngestCounters, INGEST_COUNTERS_SLOT } from './ingest-counters.js';
 export type { IngestCounterSource } from './ingest-counters.js';
-export { confinePath } from './files-roots.js';
+export { confinePath, confineSqlitePath } from './files-roots.js';
 export type { ConfinedPath } from './files-roots.js';
 export { SR_STATUS, StatusRegistry, statusRegistryOf, STATUS_SLOT } from './status.js';
 export type { IdentifierState, StatusRegistryOptions, StatusReport } from './status.js';

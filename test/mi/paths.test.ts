@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdir, readFile, realpath, rename } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, realpath, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'node:test';
 import { startTestDaemon } from './helpers.js';
@@ -40,4 +41,37 @@ test('evi_flat_rotate and event_flatstore:rotate reopen a moved file; an unknown
   const missing = await d.call('evi_flat_rotate', { path: join(d.root, 'never-opened.log') });
   assert.equal(missing.error?.code, -32001);
   assert.match(missing.error?.message ?? '', /No open events file matches/);
+});
+
+// Issue 12 point 3: the roots were checked after existence, so the error told whether a directory existed.
+test('a path outside the roots is refused the same way whether its directory exists or not (no existence oracle)', async (t) => {
+  const d = await startTestDaemon(t);
+  const answers = [];
+  for (const socket of ['flatstore:/etc/herald-probe.log', 'flatstore:/no-such-dir-herald/x/probe.log', 'jsonl:/proc/1/nope/probe.log']) {
+    const reply = await d.call('event_subscribe', { socket, event: 'E_CORE_LOG' });
+    assert.equal(reply.error?.code, -32002, `${socket}: ${reply.error?.message}`);
+    assert.doesNotMatch(reply.error?.message ?? '', /exist/);
+    answers.push((reply.error?.message ?? '').replace(/File path \S+/, 'File path P'));
+  }
+  assert.equal(new Set(answers).size, 1, answers.join('\n'));
+  for (const uri of ['file:/etc/herald-probe.trace', 'file:/no-such-dir-herald/probe.trace']) {
+    const reply = await d.call('trace_start', { id: 'probe', uri });
+    assert.equal(reply.error?.code, -32002, `${uri}: ${reply.error?.message}`);
+  }
+});
+
+test('a SQLite file under the roots whose -wal, -shm or -journal is a link out of the roots is refused', async (t) => {
+  const d = await startTestDaemon(t);
+  const outside = await mkdtemp(join(tmpdir(), 'herald-outside-'));
+  t.after(() => rm(outside, { recursive: true, force: true }));
+  for (const suffix of ['-wal', '-shm', '-journal']) {
+    const db = join(d.root, `events${suffix.slice(1)}.db`);
+    await writeFile(join(outside, `other-app${suffix}`), '');
+    await symlink(join(outside, `other-app${suffix}`), `${db}${suffix}`);
+    const reply = await d.call('event_subscribe', { socket: `sqlite:${db}`, event: 'E_CORE_LOG' });
+    assert.equal(reply.error?.code, -32002, `${suffix}: ${reply.error?.message}`);
+  }
+  for (const name of await readdir(outside)) assert.equal((await stat(join(outside, name))).size, 0, `${name} was not written`);
+  const clean = await d.call('event_subscribe', { socket: `sqlite:${join(d.root, 'clean.db')}`, event: 'E_CORE_LOG' });
+  assert.equal(clean.error, undefined);
 });

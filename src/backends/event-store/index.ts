@@ -1,7 +1,7 @@
 import type { BackendContext, BackendFactory } from '../../bus/backend.js';
 import type { SocketAddress } from '../../bus/socket.js';
 import { rootsOf } from '../shared/file-options.js';
-import { confinePath } from '../../runtime/files-roots.js';
+import { confineSqlitePath } from '../../runtime/files-roots.js';
 import { socketOptions } from '../shared/socket-schema.js';
 import { EventStoreBackend } from './event-store-backend.js';
 import { dialectFor } from './open.js';
@@ -12,7 +12,7 @@ function create(address: SocketAddress, ctx: BackendContext): EventStoreBackend 
   const options = socketOptions(address.socket, EventStoreOptionsSchema, address.options);
   // A SQLite file is a file like any other: it must lie under files.roots.
   const url = address.transport === 'sqlite'
-    ? `sqlite:${confinePath(address.address, rootsOf(ctx)).realPath}`
+    ? `sqlite:${confineSqlitePath(address.address, rootsOf(ctx)).realPath}`
     : `${address.transport}:${address.address}`;
   return new EventStoreBackend(new SqlEventStore(dialectFor(url), options.table), options.keep_days, ctx);
 }

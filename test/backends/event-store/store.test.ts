@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { openEventStore } from '../../../src/backends/event-store/open.js';
 import { searchEvents } from '../../../src/backends/event-store/search.js';
-import { requireService } from '../../helpers/services.js';
+import { requireService } from '../../../src/testing/services.js';
 import { fileBus, tempDir } from '../helpers.js';
 import { Bare, Blocked } from '../network/helpers.js';
 

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { BackendRegistry } from '../bus/backend-registry.js';
 import { Bus } from '../bus/bus.js';
 import { registerShippedBackends } from '../backends/index.js';
+import { DEFAULT_EVENT_STORE_FILE } from '../backends/event-store/open.js';
 import { HeraldError } from '../errors/herald-error.js';
 import { loadConfig } from '../config/load.js';
 import type { HeraldConfig } from '../config/schema.js';
@@ -24,7 +25,7 @@ import { SERVICES } from './services.js';
  *
  *   config ─▶ data dir ─▶ bus (catalogue + backends) ─▶ services (MI, collectors, core events)
  *                                   │
- *                                   └─▶ subscribers from config (default: jsonl events.log)
+ *                                   └─▶ subscribers from config (default: jsonl events.log, sqlite events.db)
  *
  *  Shutdown runs the other way: stop services, drain the bus, flush and close backends.
  */
@@ -124,7 +125,11 @@ async function resolveRoots(config: HeraldConfig, dataDir: string): Promise<stri
 
 async function subscribeFromConfig(runtime: Runtime): Promise<void> {
   const entries = runtime.config.subscribers
-    ?? [{ socket: `jsonl:${runtime.dataDir}/events.log`, filter: 'level>=info' }];
+    ?? [
+      { socket: `jsonl:${runtime.dataDir}/events.log`, filter: 'level>=info' },
+      // The event store `herald search` reads by default (design.md: fixed name and level).
+      { socket: `sqlite:${runtime.dataDir}/${DEFAULT_EVENT_STORE_FILE}`, filter: 'level>=info' },
+    ];
   for (const [index, entry] of entries.entries()) {
     const result = await runtime.bus.subscribe(entry.socket, entry).catch((error: Error) => {
       throw new HeraldError('HERALD_ERR_CONFIG', `Invalid config: subscribers[${index}] (${entry.socket}): ${error.message}`, { cause: error });

@@ -48,7 +48,30 @@ test('herald serve creates its data dir, announces what it opened, and exits 0 o
   // The core status change at start-up is an info-level event, so the default subscriber stored it.
   const log = await readFile(join(dataDir, 'events.log'), 'utf8');
   assert.match(log, /"type":"E_CORE_SR_STATUS_CHANGED"/);
+  // ... and the default event store, so `herald search` works out of the box.
+  assert.match(serve.output(), /subscriber sqlite:.*events\.db/);
+  const config = join(serve.dir, 'herald.yaml');
+  const found = await herald(['search', '--config', config, '--json', 'event=E_CORE_SR_STATUS_CHANGED AND level>=info']);
+  assert.equal(found.code, 0, found.stderr);
+  const events = JSON.parse(found.stdout) as Array<{ id: string; type: string; params: { group: string } }>;
+  assert.ok(events.length >= 1);
+  assert.ok(events.every((event) => event.type === 'E_CORE_SR_STATUS_CHANGED' && /^[0-9a-f-]{36}$/.test(event.id)));
+  const table = await herald(['search', '--config', config, '--since', '1h', 'event=E_CORE_*']);
+  assert.match(table.stdout, /^TIME +LEVEL +EVENT/);
+  assert.equal((await herald(['search', '--config', config, 'level>>info'])).code, 2);
+  assert.equal((await herald(['search', '--store', `sqlite:${join(serve.dir, 'none.db')}`])).code, 1);
 });
+
+/** Runs the CLI to completion. */
+async function herald(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...args], { cwd: ROOT, env: { ...process.env, HERALD_CONFIG: '' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk; });
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk; });
+  const [code] = await once(child, 'exit');
+  return { code: code as number, stdout, stderr };
+}
 
 test('a bad config stops serve with exit 2 and names every bad key', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'herald-serve-bad-'));

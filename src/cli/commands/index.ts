@@ -14,6 +14,7 @@ import { registerStats } from './stats.js';
 import { registerTail } from './tail.js';
 import { registerMiDocs } from './mi-docs.js';
 import { registerTrace } from './trace.js';
+import { registerSearch } from './search.js';
 
 /** Every verb, one line each. */
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
@@ -32,4 +33,5 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerMiDocs,
   registerFlat,
   registerTrace,
+  registerSearch,
 ];

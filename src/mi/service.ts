@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { HeraldError } from '../errors/herald-error.js';
+import { DEFAULT_EVENT_STORE_FILE } from '../backends/event-store/open.js';
 import { rotateFiles } from '../backends/shared/file-registry.js';
 import { defineService, type Runtime, type Service } from '../runtime/service.js';
 import { builtinCommands } from './commands/index.js';
@@ -64,6 +66,7 @@ async function startMi(runtime: Runtime): Promise<Service | undefined> {
   });
   const disposers = builtinCommands({
     registry, startedAtMs: Date.now(), rotate: rotateFiles, streamStats: () => server.streams.stats(),
+    eventStoreUrl: `sqlite:${join(runtime.dataDir, DEFAULT_EVENT_STORE_FILE)}`,
   }).map((command) => registry.register(command));
   let address: MiAddress;
   try {

@@ -84,6 +84,7 @@ async function checkServe() {
     'mi:', `  listen: 127.0.0.1:${port}`,
     'hep:', '  listen: 127.0.0.1:0',
     'sip:', '  listen: 127.0.0.1:0',
+    'ingest:', '  http:', '    listen: 127.0.0.1:0', '  opensips:', '    listen: 127.0.0.1:0',
     '',
   ].join('\n'));
   const herald = join(app, 'node_modules', '.bin', 'herald');

@@ -30,6 +30,7 @@ export async function generateMiDocs(): Promise<GeneratedMiDocs> {
     mi: { listen: '127.0.0.1:0' },
     hep: { listen: '127.0.0.1:0' },
     sip: { listen: '127.0.0.1:0' },
+    ingest: { http: { listen: '127.0.0.1:0' }, opensips: { listen: '127.0.0.1:0' } },
   }));
   try {
     const daemon = await startDaemon({ configPath, env: {}, announce: () => undefined, logger: silentLogger() });

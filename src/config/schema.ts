@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { DeliverySection, FilesSection, LogSection, SubscriberEntry } from './sections/core.js';
 import { FlatstoreOptionsSchema } from '../backends/flatstore/schema.js';
 import { JsonlOptionsSchema } from '../backends/jsonl/schema.js';
+import { IngestSection } from './sections/ingest.js';
 import { MiSection } from './sections/mi.js';
 import { CoreEventsSection } from './sections/process.js';
 import { HepSection, SipSection, TraceSection } from './sections/trace.js';
@@ -25,6 +26,7 @@ export const ConfigSchema = Type.Object({
   sip: SipSection,
   trace: TraceSection,
   core_events: CoreEventsSection,
+  ingest: IngestSection,
 }, { additionalProperties: false });
 
 export type HeraldConfig = Static<typeof ConfigSchema>;

@@ -2,6 +2,9 @@ import { startFileService } from '../backends/files-service.js';
 import { startMiService } from '../mi/service.js';
 import { startCoreEventsService } from '../process/service.js';
 import { startHepService } from '../sources/hep/service.js';
+import { startIngestHttpService } from '../sources/http/service.js';
+import { startIngestOmeService } from '../sources/ome/service.js';
+import { startIngestOpensipsService } from '../sources/opensips/service.js';
 import { startSipService } from '../sources/sip/service.js';
 import { startSipParsePoolService } from '../trace/sip-pool/service.js';
 import { startTraceService } from '../trace/tracer-service.js';
@@ -20,4 +23,7 @@ export const SERVICES: readonly ServiceStarter[] = [
   startTraceService,
   startHepService,
   startSipService,
+  startIngestHttpService,
+  startIngestOpensipsService,
+  startIngestOmeService,
 ];

@@ -50,6 +50,7 @@ export async function writeTestConfig(mi: Record<string, unknown> = {}, extra: R
     subscribers: [],
     hep: { enabled: false },
     sip: { enabled: false },
+    ingest: { http: { enabled: false }, opensips: { enabled: false } },
     // Core events (E_CORE_TCP_DISCONNECT for every closed HTTP connection…) would be noise in stream assertions.
     core_events: { enabled: false },
     mi: { listen: '127.0.0.1:0', ...mi },

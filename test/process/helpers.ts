@@ -41,5 +41,5 @@ export function busyWait(ms: number): void {
  */
 export function isolatedDaemonYaml(dataDir: string): string[] {
   // memory_transport: the tests read their subscribers through memory:NAME, which a daemon refuses unless asked.
-  return [`data_dir: ${dataDir}`, 'mi:', '  enabled: false', 'hep:', '  enabled: false', 'sip:', '  enabled: false', 'delivery:', '  memory_transport: true'];
+  return [`data_dir: ${dataDir}`, 'mi:', '  enabled: false', 'hep:', '  enabled: false', 'sip:', '  enabled: false', 'ingest:', '  http:', '    enabled: false', '  opensips:', '    enabled: false', 'delivery:', '  memory_transport: true'];
 }

@@ -17,6 +17,7 @@ async function startServe(t: { after(fn: () => void): void }, extraYaml = '') {
     'mi:\n  listen: 127.0.0.1:0',
     'hep:\n  listen: 127.0.0.1:0',
     'sip:\n  listen: 127.0.0.1:0',
+    'ingest:\n  http:\n    listen: 127.0.0.1:0\n  opensips:\n    listen: 127.0.0.1:0',
     extraYaml,
   ].join('\n'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'serve', '--config', config], {

@@ -37,6 +37,7 @@ export async function startCollector(t: TestContext, extra: Record<string, unkno
     core_events: { enabled: false },
     hep: { listen: '127.0.0.1:0', ...hep },
     sip: { listen: '127.0.0.1:0' },
+    ingest: { http: { listen: '127.0.0.1:0' }, opensips: { listen: '127.0.0.1:0' } },
     trace: { flush_interval_ms: 20, ...trace },
     // Tests read their subscribers through memory:NAME, which a daemon refuses unless asked.
     delivery: { memory_transport: true },

@@ -10,14 +10,17 @@ import { IngestStats } from './stats.js';
 export class Intake {
   readonly stats = new IngestStats();
   readonly #bus: Bus;
+  readonly #ready: () => boolean;
 
-  constructor(bus: Bus) {
+  /** `ready`: false while the daemon is starting (its subscribers are not there yet): input waits, as when the bus is full. */
+  constructor(bus: Bus, ready: () => boolean = () => true) {
     this.#bus = bus;
+    this.#ready = ready;
   }
 
-  /** True while a raise would be dropped by a full subscriber queue (or the bus is closed). */
+  /** True while a raise would be dropped by a full subscriber queue (or the bus is closed), or before the daemon is ready. */
   busy(): boolean {
-    return this.#bus.saturation() >= 1;
+    return !this.#ready() || this.#bus.saturation() >= 1;
   }
 
   /** Counts the outcome and raises it when accepted. */

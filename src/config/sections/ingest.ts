@@ -1,0 +1,44 @@
+import { Type } from '@sinclair/typebox';
+
+/** Ingest: events in from Dovecot, OvenMediaEngine, OpenSIPS and HTTP. See docs/ingest.md. */
+const Unknown = (source: string) => Type.Union([Type.Literal('accept'), Type.Literal('reject')], {
+  default: 'accept',
+  description: `An event ${source} sends that the catalogue does not know: \`accept\` keeps it untyped (name and fields, still routable by filters), \`reject\` refuses it; both are counted.`,
+});
+
+const IngestHttpSection = Type.Object({
+  enabled: Type.Boolean({ default: true, description: 'Start the HTTP ingest listener (`POST /ingest`, `POST /ingest/dovecot`).' }),
+  listen: Type.String({ default: '127.0.0.1:8088', description: 'host:port. Off loopback every request needs the MI token. Port 0 picks a free port (tests).' }),
+  max_body_bytes: Type.Integer({ minimum: 1024, default: 16 * 1024 * 1024, description: 'Largest request body; a larger one gets 413 and is counted as `too_large`.' }),
+  max_line_bytes: Type.Integer({ minimum: 256, default: 1024 * 1024, description: 'Largest NDJSON line in `POST /ingest`; a longer line is refused (`too_large`), the others are taken.' }),
+  unknown: Unknown('a `POST /ingest` record'),
+}, { additionalProperties: false, default: {} });
+
+const IngestDovecotSection = Type.Object({
+  unknown: Unknown('Dovecot'),
+}, { additionalProperties: false, default: {} });
+
+const IngestOpensipsSection = Type.Object({
+  enabled: Type.Boolean({ default: true, description: 'Start the OpenSIPS event listener: UDP (event_datagram) and TCP (event_stream) on one port.' }),
+  listen: Type.String({ default: '127.0.0.1:8089', description: 'host:port for both UDP and TCP. Port 0 picks a free port (tests).' }),
+  max_object_bytes: Type.Integer({ minimum: 256, default: 1024 * 1024, description: 'Largest JSON object on a TCP stream; a larger one is skipped and counted as `too_large`.' }),
+  max_connections: Type.Integer({ minimum: 1, default: 64, description: 'Concurrent TCP connections; more are refused and counted as `busy`.' }),
+  unknown: Unknown('OpenSIPS'),
+}, { additionalProperties: false, default: {} });
+
+const IngestOmeSection = Type.Object({
+  enabled: Type.Boolean({ default: false, description: 'Follow OvenMediaEngine\'s event log.' }),
+  dir: Type.String({ default: '/var/log/ovenmediaengine', description: 'The directory holding `events.log` and its daily `events.log.YYYYMMDD` files.' }),
+  poll_ms: Type.Integer({ minimum: 10, default: 250, description: 'How often the directory is looked at for new lines and new files.' }),
+  max_line_bytes: Type.Integer({ minimum: 256, default: 1024 * 1024, description: 'Longest line; a longer one is skipped and counted as `too_large`.' }),
+  unknown: Unknown('OvenMediaEngine'),
+}, { additionalProperties: false, default: {} });
+
+export const IngestSection = Type.Object({
+  require_token: Type.Boolean({ default: false, description: 'Ask for the MI token on loopback too (it is always asked for off loopback): `Authorization: Bearer`, URL credentials or `?token=`.' }),
+  retry_after_s: Type.Integer({ minimum: 1, default: 1, description: 'The Retry-After given with a 429 when the bus cannot take more.' }),
+  http: IngestHttpSection,
+  dovecot: IngestDovecotSection,
+  opensips: IngestOpensipsSection,
+  ome: IngestOmeSection,
+}, { additionalProperties: false, default: {} });

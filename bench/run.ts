@@ -15,6 +15,7 @@ const SUITES: Readonly<Record<string, () => Promise<Suite>>> = {
   files: async () => (await import('./files.js')).run,
   trace: async () => (await import('./trace.js')).run,
   metrics: async () => (await import('./metrics.js')).run,
+  'ingest-events': async () => (await import('./ingest-events.js')).run,
 };
 
 function printTable(report: BenchReport): void {

@@ -24,7 +24,8 @@ export class EventStoreBackend implements Backend {
   }
 
   /** @throws the driver's error when the database cannot be reached or the table not created. */
-  async open(): Promise<void> {
+  async open(signal: AbortSignal): Promise<void> {
+    signal.addEventListener('abort', () => void this.close(), { once: true });
     await this.#store.open('write');
     if (this.#keepDays === 0) return;
     await this.#purge();

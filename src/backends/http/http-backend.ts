@@ -42,8 +42,12 @@ export class HttpBackend implements Backend {
     });
   }
 
-  /** Nothing to acquire up front: the pool connects on the first request. */
-  async open(): Promise<void> {}
+  /** Nothing to acquire up front: the pool connects on the first request. The signal aborting cuts requests in flight. */
+  async open(signal: AbortSignal): Promise<void> {
+    signal.addEventListener('abort', () => {
+      this.#closing ??= this.#pool.destroy().catch(() => undefined);
+    }, { once: true });
+  }
 
   async write(batch: readonly HeraldEvent[]): Promise<WriteResult> {
     if (this.#closing !== undefined) {

@@ -48,8 +48,18 @@ export class TcpBackend implements Backend {
     });
   }
 
-  /** Nothing to acquire up front: like OpenSIPS, a subscribe succeeds while the peer is down. */
-  async open(): Promise<void> {}
+  /**
+   * Nothing to acquire up front: like OpenSIPS, a subscribe succeeds while the peer
+   * is down. The signal aborting is destroy: the connection is cut, waits give up.
+   */
+  async open(signal: AbortSignal): Promise<void> {
+    signal.addEventListener('abort', () => {
+      this.#closed = true;
+      const error = new HeraldError('HERALD_ERR_BACKEND_CLOSED', `${this.#spec.socket} was destroyed`);
+      this.#connection.drop(error);
+      this.#replies.failAll(error);
+    }, { once: true });
+  }
 
   async write(batch: readonly HeraldEvent[]): Promise<WriteResult> {
     if (this.#closed) return { status: 'failed', error: new HeraldError('HERALD_ERR_BACKEND_CLOSED', `${this.#spec.socket} is closed`) };

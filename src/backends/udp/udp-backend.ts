@@ -27,7 +27,9 @@ export class UdpBackend implements Backend {
     this.#spec = spec;
   }
 
-  async open(): Promise<void> {
+  /** Resolves and connects; the signal aborting is destroy: the socket closes, later writes fail. */
+  async open(signal: AbortSignal): Promise<void> {
+    signal.addEventListener('abort', () => void this.close(), { once: true });
     const { address, family } = await resolvePeer(this.#spec.socket, this.#spec.peer.host);
     const socket = createSocket(family === 6 ? 'udp6' : 'udp4');
     // Send errors arrive through the send callbacks; a stray 'error' must not crash the process.

@@ -108,7 +108,8 @@ export interface HttpHit {
 export async function httpPeer(
   t: Cleanup,
   respond: (hit: HttpHit, count: number) => { status: number; headers?: Record<string, string>; body?: string } = () => ({ status: 204 }),
-): Promise<{ readonly url: string; readonly hits: HttpHit[]; waitForHits(count: number): Promise<void> }> {
+  port = 0,
+): Promise<{ readonly url: string; readonly hits: HttpHit[]; waitForHits(count: number): Promise<void>; close(): Promise<void> }> {
   const { createServer } = await import('node:http');
   const hits: HttpHit[] = [];
   const waiters: Array<{ count: number; resolve: () => void }> = [];
@@ -131,13 +132,15 @@ export async function httpPeer(
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => {
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const close = () => new Promise<void>((resolve) => {
     server.closeAllConnections();
     server.close(() => resolve());
-  }));
+  });
+  t.after(() => (server.listening ? close() : undefined));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close,
     hits,
     waitForHits: (count) => (hits.length >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve }))),
   };

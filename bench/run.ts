@@ -16,6 +16,7 @@ const SUITES: Readonly<Record<string, () => Promise<Suite>>> = {
   trace: async () => (await import('./trace.js')).run,
   metrics: async () => (await import('./metrics.js')).run,
   'ingest-events': async () => (await import('./ingest-events.js')).run,
+  delivery: async () => (await import('./delivery.js')).run,
 };
 
 function printTable(report: BenchReport): void {

@@ -1,4 +1,4 @@
-import Database, { type Database as Db } from 'better-sqlite3';
+import Database, { type Database as Db, type Statement } from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { HeraldError } from '../../errors/herald-error.js';
 import { isoMicros } from './event-row.js';
@@ -9,6 +9,8 @@ export class SqliteDialect implements SqlDialect {
   readonly kind = 'sqlite';
   readonly location: string;
   #db: Db | undefined;
+  /** Prepared once per SQL text: preparing a 500-row INSERT per batch cost more than running it. */
+  readonly #prepared = new Map<string, Statement>();
 
   constructor(path: string) {
     this.location = path;
@@ -61,7 +63,7 @@ export class SqliteDialect implements SqlDialect {
 
   async runAll(statements: ReadonlyArray<readonly [string, readonly unknown[]]>): Promise<number[]> {
     const db = this.#open();
-    return db.transaction(() => statements.map(([sql, values]) => db.prepare(sql).run(values).changes))();
+    return db.transaction(() => statements.map(([sql, values]) => this.#statement(db, sql).run(values).changes))();
   }
 
   async all<T>(sql: string, values: readonly unknown[]): Promise<T[]> {
@@ -72,7 +74,18 @@ export class SqliteDialect implements SqlDialect {
     return /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN)/.test((error as Error & { code?: string }).code ?? '');
   }
 
+  #statement(db: Db, sql: string): Statement {
+    let statement = this.#prepared.get(sql);
+    if (statement === undefined) {
+      statement = db.prepare(sql);
+      // Insert shapes are few (the full batch and its tails); DDL and deletes are not worth keeping.
+      if (sql.startsWith('INSERT') && this.#prepared.size < 64) this.#prepared.set(sql, statement);
+    }
+    return statement;
+  }
+
   async close(): Promise<void> {
+    this.#prepared.clear();
     this.#db?.close();
     this.#db = undefined;
   }

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { HeraldError, toError } from '../errors/herald-error.js';
 import { Catalogue } from '../events/catalogue.js';
 import type { EventDef } from '../events/define.js';
@@ -5,15 +7,16 @@ import { createEvent, type HeraldEvent, type RaiseOptions } from '../events/even
 import type { ParamsOf, ParamShape, ParamValue } from '../events/params.js';
 import { validateParams } from '../events/validate.js';
 import { silentLogger, type Logger } from '../log/logger.js';
-import type { BackendContext } from './backend.js';
+import type { Backend, BackendContext } from './backend.js';
 import { BackendPool } from './backend-pool.js';
 import { BackendRegistry } from './backend-registry.js';
 import { DEFAULT_DELIVERY, DeliveryRunner, type DeliveryOptions } from './delivery-runner.js';
+import { DEFAULT_SPOOL, SpoolRunner, type SpoolOptions } from './spool/spool-runner.js';
 import { compileFilter } from './filter/index.js';
 import { EventCounters, type BusStatistics } from './statistics.js';
 import {
   describeSubscription, expiresAtMs, subscriptionKey,
-  type SubscriberInfo, type Subscription, type SubscriptionTarget,
+  type DeliveryMode, type SubscriberInfo, type SubscriberRunner, type Subscription, type SubscriptionTarget,
 } from './subscription.js';
 import type { Observer, ObserverFilter } from './observer.js';
 import { NO_TARGETS, SubscriptionIndex, type FilterTargets } from './subscription-index.js';
@@ -31,6 +34,8 @@ export interface BusOptions {
   readonly now?: () => number;
   /** Most subscriptions at once; one more is refused with HERALD_ERR_LIMIT. Default: unlimited (serve: delivery.max_subscriptions). */
   readonly maxSubscriptions?: number;
+  /** Bounds of at-least-once subscribers' disk spools, under `<dataDir>/spool/`. */
+  readonly spool?: Partial<SpoolOptions>;
 }
 
 export interface SubscribeOptions {
@@ -38,6 +43,8 @@ export interface SubscribeOptions {
   readonly filter?: string;
   /** Seconds. Omitted: forever. 0: unsubscribe. */
   readonly expire?: number;
+  /** Default `at-most-once`. `at-least-once` spools to disk and survives restarts (docs/backends.md). */
+  readonly delivery?: DeliveryMode;
 }
 
 export type SubscribeResult =
@@ -59,6 +66,8 @@ export class Bus {
   readonly #counters = new EventCounters();
   readonly #pool: BackendPool;
   readonly #delivery: DeliveryOptions;
+  readonly #spool: SpoolOptions;
+  readonly #dataDir: string;
   readonly #defaultSourceId: string;
   readonly #now: () => number;
   readonly #abort = new AbortController();
@@ -76,6 +85,8 @@ export class Bus {
     this.backends = options.backends ?? new BackendRegistry();
     this.logger = options.logger ?? silentLogger();
     this.#delivery = { ...DEFAULT_DELIVERY, ...options.delivery };
+    this.#spool = { ...DEFAULT_SPOOL, ...options.spool };
+    this.#dataDir = options.dataDir ?? process.cwd();
     this.#defaultSourceId = options.defaultSourceId ?? 'herald';
     this.#now = options.now ?? Date.now;
     this.#maxSubscriptions = options.maxSubscriptions ?? Number.POSITIVE_INFINITY;
@@ -154,9 +165,16 @@ export class Bus {
     } finally {
       this.#opening--;
     }
+    const mode = options.delivery ?? 'at-most-once';
+    let runner: SubscriberRunner;
+    try {
+      runner = mode === 'at-least-once' ? this.#spoolRunner(key, backend) : new DeliveryRunner(backend, this.#delivery, this.#onSettled);
+    } catch (error) {
+      await this.#pool.release(socket.trim());
+      throw new HeraldError('HERALD_ERR_SUBSCRIBE', `Cannot open the spool of ${socket.trim()}: ${toError(error).message}`, { cause: error });
+    }
     const sub: Subscription = {
-      id: this.#nextId++, socket: socket.trim(), target, key, matches, verdict, matched: 0,
-      runner: new DeliveryRunner(backend, this.#delivery, this.#onSettled),
+      id: this.#nextId++, socket: socket.trim(), target, key, matches, verdict, matched: 0, runner, mode,
       subscribedAtMs: this.#now(), expireSeconds: expire,
     };
     this.#index.add(sub, this.catalogue.get(target.event ?? '')?.id);
@@ -327,6 +345,15 @@ export class Bus {
     await sub.runner.idle(AbortSignal.timeout(this.#delivery.writeTimeoutMs));
     sub.runner.discard();
     await this.#pool.release(sub.socket);
+  }
+
+  /** One spool directory per subscription (socket and target), so a restart finds its own events again. */
+  #spoolRunner(key: string, backend: Backend): SpoolRunner {
+    const name = createHash('sha256').update(key).digest('hex').slice(0, 24);
+    return new SpoolRunner({
+      dir: join(this.#dataDir, 'spool', name), backend, delivery: this.#delivery, spool: this.#spool,
+      catalogue: this.catalogue, logger: this.logger, onSettled: this.#onSettled,
+    });
   }
 
   #target(options: SubscribeOptions): SubscriptionTarget {

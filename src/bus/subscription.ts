@@ -1,16 +1,33 @@
 import type { HeraldEvent } from '../events/event.js';
-import type { DeliveryRunner } from './delivery-runner.js';
+import type { DeliveryCounters } from './delivery-runner.js';
 import type { StaticEventView, Verdict } from './filter/index.js';
 
 /** What a subscriber listens to: one event by name, or a filter expression. */
 export type SubscriptionTarget = { readonly event: string; readonly filter?: undefined } | { readonly filter: string; readonly event?: undefined };
+
+/** What the bus needs of a subscriber's delivery: DeliveryRunner (at-most-once) or SpoolRunner (at-least-once). */
+export interface SubscriberRunner {
+  readonly counters: DeliveryCounters;
+  readonly queueDepth: number;
+  /** How full the queue is: 0 empty, 1 full (the next event would be dropped). */
+  readonly fill: number;
+  /** Bytes in the disk spool (at-least-once only). */
+  readonly spoolBytes?: number;
+  enqueue(event: HeraldEvent): boolean;
+  idle(signal?: AbortSignal): Promise<void>;
+  discard(): void;
+}
+
+/** `at-most-once`: a bounded memory queue, drops counted; `at-least-once`: a disk spool that survives restarts. */
+export type DeliveryMode = 'at-most-once' | 'at-least-once';
 
 export interface Subscription {
   readonly id: number;
   readonly socket: string;
   readonly target: SubscriptionTarget;
   readonly key: string;
-  readonly runner: DeliveryRunner;
+  readonly runner: SubscriberRunner;
+  readonly mode: DeliveryMode;
   readonly matches: (event: HeraldEvent) => boolean;
   /** Filter subscriptions: whether the filter matches all, none or some raises of a definition. */
   readonly verdict?: (view: StaticEventView) => Verdict;
@@ -35,6 +52,9 @@ export interface SubscriberInfo {
   readonly failed: number;
   readonly retries: number;
   readonly queueDepth: number;
+  readonly mode: DeliveryMode;
+  /** at-least-once: unacknowledged bytes in the disk spool. */
+  readonly spoolBytes?: number;
   readonly lastError?: string;
 }
 
@@ -61,6 +81,8 @@ export function describeSubscription(sub: Subscription, nowMs: number): Subscrib
     failed: counters.failed,
     retries: counters.retries,
     queueDepth: sub.runner.queueDepth,
+    mode: sub.mode,
+    ...(sub.runner.spoolBytes !== undefined ? { spoolBytes: sub.runner.spoolBytes } : {}),
     ...(counters.lastError !== undefined ? { lastError: counters.lastError } : {}),
   };
 }

@@ -1,0 +1,201 @@
+import type { Catalogue } from '../../events/catalogue.js';
+import type { HeraldEvent } from '../../events/event.js';
+import type { Logger } from '../../log/logger.js';
+import type { Backend } from '../backend.js';
+import { DeliveryRunner, type DeliveryCounters, type DeliveryOptions, type SettledListener } from '../delivery-runner.js';
+import { decodeSpooled, encodeSpooled } from './event-codec.js';
+import { SegmentLog, type Position } from './segment-log.js';
+
+/*
+ * At-least-once delivery for one subscriber (delivery=at-least-once):
+ *
+ *   raise ─▶ enqueue (memory, bounded) ─▶ next turn: append to the spool (segments, checksums)
+ *                                                        │
+ *                         ack cursor ◀── settled ◀── DeliveryRunner ◀── read ≤ window records
+ *
+ * An event leaves the spool only when the backend settled it (delivered, or
+ * refused for good); retryable failures stay in the runner and are retried. After
+ * a restart, even after SIGKILL, everything after the ack cursor is sent again,
+ * with its original id.
+ */
+
+export interface SpoolOptions {
+  /** Unacknowledged bytes the spool may hold. Default 256 MiB. */
+  readonly maxBytes: number;
+  /** When full: `refuse` new events, or `drop_oldest` segment. Either way each dropped event is counted. */
+  readonly whenFull: 'refuse' | 'drop_oldest';
+  /** fdatasync every append. Default false (the page cache survives a killed process, not a power cut). */
+  readonly fsync: boolean;
+}
+
+export const DEFAULT_SPOOL: SpoolOptions = Object.freeze({ maxBytes: 256 * 2 ** 20, whenFull: 'refuse', fsync: false });
+
+const SEGMENT_BYTES = 8 * 2 ** 20;
+
+interface Unacked {
+  readonly id: string;
+  readonly next: Position;
+  settled: boolean;
+}
+
+export interface SpoolRunnerSpec {
+  readonly dir: string;
+  readonly backend: Backend;
+  readonly delivery: DeliveryOptions;
+  readonly spool: SpoolOptions;
+  readonly catalogue: Catalogue;
+  readonly logger: Logger;
+  readonly onSettled?: SettledListener;
+}
+
+export class SpoolRunner {
+  readonly mode = 'at-least-once';
+  readonly #spec: SpoolRunnerSpec;
+  readonly #log: SegmentLog;
+  readonly #runner: DeliveryRunner;
+  readonly #window: number;
+  #appending: HeraldEvent[] = [];
+  #scheduled = false;
+  #unacked: Unacked[] = [];
+  readonly #byId = new Map<string, Unacked>();
+  #dropped = 0;
+  #closed = false;
+
+  /** @throws when the spool directory cannot be created or read. */
+  constructor(spec: SpoolRunnerSpec) {
+    this.#spec = spec;
+    this.#log = new SegmentLog(spec.dir, { segmentBytes: SEGMENT_BYTES, fsync: spec.spool.fsync });
+    this.#log.open();
+    this.#window = Math.max(1, Math.min(spec.delivery.maxQueueEvents, spec.delivery.maxBatchEvents * 2));
+    this.#runner = new DeliveryRunner(spec.backend, spec.delivery, (batch, outcome) => this.#settled(batch, outcome));
+    // Replay what a previous run spooled and nobody acknowledged.
+    this.#feed();
+  }
+
+  get counters(): DeliveryCounters {
+    const inner = this.#runner.counters;
+    return { ...inner, dropped: inner.dropped + this.#dropped };
+  }
+
+  /** Events waiting: not yet spooled, plus spooled and not yet acknowledged (as far as read). */
+  get queueDepth(): number {
+    return this.#appending.length + this.#unacked.length;
+  }
+
+  /** The memory queue in front of the spool, or the spool itself, whichever is fuller. */
+  get fill(): number {
+    return Math.max(this.#appending.length / this.#spec.delivery.maxQueueEvents, this.#log.bytes / this.#spec.spool.maxBytes);
+  }
+
+  get spoolBytes(): number {
+    return this.#log.bytes;
+  }
+
+  enqueue(event: HeraldEvent): boolean {
+    if (this.#closed || this.#appending.length >= this.#spec.delivery.maxQueueEvents) {
+      this.#dropped++;
+      return false;
+    }
+    this.#appending.push(event);
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => this.#append());
+    }
+    return true;
+  }
+
+  async idle(signal?: AbortSignal): Promise<void> {
+    this.#append();
+    while (!signal?.aborted && this.#unacked.length > 0) {
+      await this.#runner.idle(signal);
+      this.#feed();
+    }
+  }
+
+  /** Stops delivering; what is spooled stays for the next run. */
+  discard(): void {
+    this.#closed = true;
+    this.#append();
+    this.#runner.discard();
+    this.#log.close();
+  }
+
+  #append(): void {
+    this.#scheduled = false;
+    const events = this.#appending;
+    this.#appending = [];
+    for (const event of events) {
+      const payload = encodeSpooled(event);
+      if (!this.#makeRoom(payload.length)) continue;
+      try {
+        this.#log.append(payload);
+      } catch (error) {
+        this.#dropped++;
+        this.#spec.logger.error({ err: error, dir: this.#spec.dir }, 'The spool could not store an event; it is dropped.');
+      }
+    }
+    if (!this.#closed) this.#feed();
+  }
+
+  #makeRoom(bytes: number): boolean {
+    const { maxBytes, whenFull } = this.#spec.spool;
+    while (this.#log.bytes + bytes > maxBytes) {
+      const dropped = whenFull === 'drop_oldest' ? this.#log.dropOldestSegment() : 0;
+      if (dropped === 0) {
+        this.#dropped++;
+        this.#spec.logger.warn({ dir: this.#spec.dir, maxBytes }, 'The spool is full; a new event was refused.');
+        return false;
+      }
+      this.#dropped += dropped;
+      this.#spec.logger.warn({ dir: this.#spec.dir, dropped }, 'The spool is full; its oldest events were dropped.');
+    }
+    return true;
+  }
+
+  #feed(): void {
+    const room = this.#window - this.#unacked.length;
+    if (room <= 0) return;
+    for (const record of this.#log.readNext(room)) {
+      const event = decodeSpooled(record.payload, this.#spec.catalogue);
+      if (event === undefined) {
+        // Its event is no longer in the catalogue: nothing could deliver it.
+        this.#dropped++;
+        this.#acknowledge(record.next);
+        continue;
+      }
+      const entry: Unacked = { id: event.id, next: record.next, settled: false };
+      this.#unacked.push(entry);
+      this.#byId.set(event.id, entry);
+      this.#runner.enqueue(event);
+    }
+  }
+
+  /** A cursor that cannot be saved only means more to replay after a restart (duplicates, never loss). */
+  #acknowledge(position: Position): void {
+    try {
+      this.#log.acknowledge(position);
+    } catch (error) {
+      this.#spec.logger.warn({ err: error, dir: this.#spec.dir }, 'The spool cursor could not be saved; those events may be sent again after a restart.');
+    }
+  }
+
+  #settled(batch: readonly HeraldEvent[], outcome: 'delivered' | 'failed'): void {
+    for (const event of batch) {
+      const entry = this.#byId.get(event.id);
+      if (entry !== undefined) entry.settled = true;
+    }
+    let last: Position | undefined;
+    let settledCount = 0;
+    while (settledCount < this.#unacked.length && this.#unacked[settledCount].settled) {
+      last = this.#unacked[settledCount].next;
+      this.#byId.delete(this.#unacked[settledCount].id);
+      settledCount++;
+    }
+    if (last !== undefined) {
+      this.#unacked = this.#unacked.slice(settledCount);
+      this.#acknowledge(last);
+    }
+    this.#spec.onSettled?.(batch, outcome);
+    if (!this.#closed) this.#feed();
+  }
+}

@@ -77,6 +77,7 @@ export async function startDaemon(options: ServeOptions = {}): Promise<Daemon> {
       retryMaxMs: config.delivery.retry_max_ms,
       lingerMs: config.delivery.linger_ms,
     },
+    spool: { maxBytes: config.delivery.spool_max_bytes, whenFull: config.delivery.spool_full, fsync: config.delivery.spool_fsync },
   });
   const status = new StatusRegistry({ bus });
   status.register('core', 'main', SR_STATUS.CORE_INITIALIZING, 'starting');

@@ -23,3 +23,15 @@ test('events_search reads the daemon\'s event store by filter and time range, ne
   assert.equal((await d.call('events_search', { filter: 'level>>x' })).error?.code, RPC_ERROR.BAD_VALUE);
   assert.equal((await d.call('events_search', { since: 'yesterday-ish' })).error?.code, RPC_ERROR.INVALID_PARAMS);
 });
+
+test('event_subscribe delivery=at-least-once gives the subscriber a disk spool; another mode is refused by name', async (t) => {
+  const d = await startTestDaemon(t);
+  const socket = `jsonl:${join(d.root, 'spooled.log')}`;
+  const reply = await d.call('event_subscribe', { socket, event: 'E_CORE_LOG', delivery: 'at-least-once' });
+  assert.equal(reply.error, undefined, reply.error?.message);
+  const [info] = d.daemon.runtime.bus.subscribers({ socket });
+  assert.equal(info.mode, 'at-least-once');
+  assert.equal(info.spoolBytes, 0);
+  const bad = await d.call('event_subscribe', { socket, event: 'E_CORE_TCP_DISCONNECT', delivery: 'exactly-once' });
+  assert.match(bad.error?.message ?? '', /"delivery" must be at-most-once or at-least-once/);
+});

@@ -8,6 +8,7 @@ interface SubscribeFlags extends ClientFlags {
   readonly event?: string;
   readonly filter?: string;
   readonly expire?: string;
+  readonly delivery?: string;
 }
 
 interface SubscribeAnswer {
@@ -34,7 +35,8 @@ export function registerSubscribe(program: Command): void {
     .argument('<socket>', 'transport:address[?option=value&…], e.g. flatstore:/var/log/herald/ev.csv')
     .option('--event <name>', 'event name')
     .option('--filter <expression>', 'filter expression, e.g. \'level>=warning\'')
-    .option('--expire <seconds>', 'seconds until it lapses (default 3600; 0 unsubscribes)'))
+    .option('--expire <seconds>', 'seconds until it lapses (default 3600; 0 unsubscribes)')
+    .option('--delivery <mode>', 'at-most-once (default) or at-least-once: a disk spool that survives restarts'))
     .action(async (socket: string, flags: SubscribeFlags) => {
       if ((flags.event === undefined) === (flags.filter === undefined)) {
         throw new CliExit(EXIT.USAGE, 'herald subscribe: give exactly one of --event or --filter');
@@ -43,6 +45,7 @@ export function registerSubscribe(program: Command): void {
       if (flags.event !== undefined) params.event = flags.event;
       if (flags.filter !== undefined) params.filter = flags.filter;
       if (flags.expire !== undefined) params.expire = parseSeconds(flags.expire, '--expire');
+      if (flags.delivery !== undefined) params.delivery = flags.delivery;
       const client = await clientFrom(flags);
       const answer = await client.call<SubscribeAnswer>('event_subscribe', params);
       if (flags.json === true) printJson(answer);

@@ -7,6 +7,9 @@ export const SubscriberEntry = Type.Object({
   event: Type.Optional(Type.String({ description: 'Event name; give this or filter.' })),
   filter: Type.Optional(Type.String({ description: 'Filter expression (docs/filters.md); give this or event.' })),
   expire: Type.Optional(Type.Integer({ minimum: 1, description: 'Seconds until the subscription lapses; omit for forever.' })),
+  delivery: Type.Optional(Type.Union([Type.Literal('at-most-once'), Type.Literal('at-least-once')], {
+    description: 'at-most-once (default): a bounded memory queue, drops counted; at-least-once: a disk spool in <data_dir>/spool/ that survives restarts (docs/backends.md).',
+  })),
 }, { additionalProperties: false });
 
 export const LogSection = Type.Object({
@@ -39,6 +42,14 @@ export const DeliverySection = Type.Object({
     minimum: 1, default: 1000,
     description: 'Most subscriptions at once (config, MI and CLI together); one more is refused with a clear error. Each holds a queue of up to max_queue_events.',
   }),
+  spool_max_bytes: Type.Integer({
+    minimum: 4096, default: 268_435_456,
+    description: 'Unacknowledged bytes one at-least-once subscriber\'s disk spool may hold (default 256 MiB).',
+  }),
+  spool_full: Type.Union([Type.Literal('refuse'), Type.Literal('drop_oldest')], {
+    default: 'refuse', description: 'A full spool refuses new events, or drops its oldest segment; every dropped event is counted.',
+  }),
+  spool_fsync: Type.Boolean({ default: false, description: 'fdatasync every spool append (survives a power cut, not only a killed process).' }),
   memory_transport: Type.Boolean({
     default: false,
     description: 'Allow memory: subscribers. It is a test transport: its events pile up inside the daemon where nothing reads them, so herald serve refuses it unless this is true.',

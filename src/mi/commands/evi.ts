@@ -1,4 +1,4 @@
-import type { SubscriberInfo } from '../../bus/subscription.js';
+import type { DeliveryMode, SubscriberInfo } from '../../bus/subscription.js';
 import { HeraldError } from '../../errors/herald-error.js';
 import { defineCommand, type MiCommand, type MiCallContext } from '../../runtime/mi/command.js';
 import { MiParamsError } from '../../runtime/mi/params.js';
@@ -75,6 +75,12 @@ const subscribersList = defineCommand({
   handler: ({ event, socket }, ctx) => listSubscribers(ctx, event, socket),
 });
 
+/** The `delivery` param, checked: anything else is refused by name. */
+function deliveryMode(value: string | undefined): DeliveryMode | undefined {
+  if (value === undefined || value === 'at-most-once' || value === 'at-least-once') return value;
+  throw new HeraldError('HERALD_ERR_SUBSCRIBE', `"delivery" must be at-most-once or at-least-once, got "${value}"`);
+}
+
 const eventSubscribe = defineCommand({
   name: 'event_subscribe',
   aliases: ['evi:subscribe'],
@@ -84,14 +90,15 @@ const eventSubscribe = defineCommand({
     { name: 'socket', type: 'string', required: true, description: 'transport:address[?option=value&…], e.g. flatstore:/var/log/herald/ev.csv' },
     { name: 'expire', type: 'int', minimum: 0, description: `Seconds until the subscription lapses. Default ${DEFAULT_EXPIRE_SECONDS}; 0 unsubscribes.` },
     { name: 'filter', type: 'string', description: 'Filter expression (docs/filters.md); give this or `event`.' },
+    { name: 'delivery', type: 'string', description: '`at-most-once` (default) or `at-least-once` (a disk spool that survives restarts). Herald extension.' },
   ],
   example: {
     params: { event: 'E_CORE_LOG', socket: 'flatstore:/var/log/herald/log.csv', expire: 60 },
     result: { action: 'subscribed', socket: 'flatstore:/var/log/herald/log.csv', event: 'E_CORE_LOG', expire: 60, ttl: 60 },
   },
-  handler: async ({ event, socket, expire, filter }, ctx) => {
+  handler: async ({ event, socket, expire, filter, delivery }, ctx) => {
     exactlyOneTarget(event, filter);
-    const result = await ctx.bus.subscribe(socket, { event, filter, expire: expire ?? DEFAULT_EXPIRE_SECONDS });
+    const result = await ctx.bus.subscribe(socket, { event, filter, expire: expire ?? DEFAULT_EXPIRE_SECONDS, delivery: deliveryMode(delivery) });
     if (result.action === 'unsubscribed') return { action: result.action, socket, removed: result.removed };
     const { socket: subscribed, expire: lapse, ttl } = result.subscriber;
     return { action: result.action, socket: subscribed, ...target(result.subscriber), expire: lapse, ttl };

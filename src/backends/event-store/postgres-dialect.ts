@@ -61,6 +61,11 @@ export class PostgresDialect implements SqlDialect {
 
   async runAll(statements: ReadonlyArray<readonly [string, readonly unknown[]]>): Promise<number[]> {
     const client = await this.#pool.connect();
+    // A server that dies mid-transaction makes the checked-out client emit 'error' besides
+    // rejecting the query: unheard, that event would crash the process (found by the outage test).
+    const ignore = () => undefined;
+    client.on('error', ignore);
+    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       const changed: number[] = [];
@@ -68,10 +73,13 @@ export class PostgresDialect implements SqlDialect {
       await client.query('COMMIT');
       return changed;
     } catch (error) {
+      broken = error as Error;
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      client.release();
+      client.off('error', ignore);
+      // A failed client is discarded rather than handed to the next batch.
+      client.release(broken);
     }
   }
 

@@ -41,7 +41,7 @@ test('which lists every command with aliases and params; with command, one', asy
   const subscribe = all.find((entry) => entry.name === 'event_subscribe');
   assert.deepEqual(subscribe?.aliases, ['evi:subscribe']);
   assert.deepEqual(subscribe?.params.map((p) => [p.name, p.type, p.required]), [
-    ['event', 'string', false], ['socket', 'string', true], ['expire', 'int', false], ['filter', 'string', false],
+    ['event', 'string', false], ['socket', 'string', true], ['expire', 'int', false], ['filter', 'string', false], ['delivery', 'string', false],
   ]);
   const one = await d.result<Array<{ name: string }>>('which', { command: 'evi:raise' });
   assert.deepEqual(one.map((entry) => entry.name), ['raise_event']);
@@ -192,7 +192,7 @@ test('get_statistics: per event, per subscriber, totals, queue depth, ingest and
   assert.deepEqual(stats.events.E_CORE_THRESHOLD, { raised: 1, dropped: 0, delivered: 1, failed: 0 });
   assert.equal(stats.totals.delivered, 1);
   const sub = stats.subscribers.find((s) => s.socket === 'memory:cmd-stats');
-  assert.deepEqual(sub, { socket: 'memory:cmd-stats', event: 'E_CORE_THRESHOLD', matched: 1, delivered: 1, dropped: 0, failed: 0, retries: 0, queue_depth: 0 });
+  assert.deepEqual(sub, { socket: 'memory:cmd-stats', event: 'E_CORE_THRESHOLD', matched: 1, delivered: 1, dropped: 0, failed: 0, retries: 0, queue_depth: 0, mode: 'at-most-once' });
   // Other services (the trace collector) publish their own ingest counters beside the test's.
   assert.deepEqual(stats.ingest.hep, { packets: 3, errors: 1 });
   assert.deepEqual(stats.stream, { clients: 0, sent: 0, dropped: 0 });

@@ -8,6 +8,7 @@ interface StatsAnswer {
   readonly subscribers: ReadonlyArray<{
     readonly socket: string; readonly event?: string; readonly filter?: string; readonly matched: number; readonly delivered: number;
     readonly dropped: number; readonly failed: number; readonly retries: number; readonly queue_depth: number;
+    readonly mode?: string; readonly spool_bytes?: number;
   }>;
   readonly ingest: Readonly<Record<string, Readonly<Record<string, number>>>>;
   readonly stream: Readonly<Record<string, number>>;
@@ -18,10 +19,11 @@ function sections(answer: StatsAnswer): string[] {
   const events = Object.entries(answer.events).map(([name, entry]) => [name, entry.raised, entry.delivered, entry.dropped, entry.failed]);
   if (events.length > 0) out.push(formatTable(['EVENT', 'RAISED', 'DELIVERED', 'DROPPED', 'FAILED'], events));
   const subscribers = answer.subscribers.map((sub) => [
-    sub.socket, sub.event ?? `filter ${sub.filter ?? ''}`, sub.matched, sub.delivered, sub.dropped, sub.failed, sub.retries, sub.queue_depth,
+    sub.socket, sub.event ?? `filter ${sub.filter ?? ''}`, sub.mode ?? 'at-most-once', sub.matched, sub.delivered, sub.dropped, sub.failed, sub.retries,
+    sub.queue_depth, sub.spool_bytes ?? '-',
   ]);
   if (subscribers.length > 0) {
-    out.push(formatTable(['SOCKET', 'TARGET', 'MATCHED', 'DELIVERED', 'DROPPED', 'FAILED', 'RETRIES', 'QUEUE'], subscribers));
+    out.push(formatTable(['SOCKET', 'TARGET', 'MODE', 'MATCHED', 'DELIVERED', 'DROPPED', 'FAILED', 'RETRIES', 'QUEUE', 'SPOOL BYTES'], subscribers));
   }
   const ingest = Object.entries(answer.ingest).flatMap(([source, counters]) => Object.entries(counters).map(([name, value]) => [source, name, value]));
   if (ingest.length > 0) out.push(formatTable(['SOURCE', 'COUNTER', 'VALUE'], ingest));

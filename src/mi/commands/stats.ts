@@ -22,6 +22,8 @@ function statisticsOf(ctx: MiCallContext, deps: StatsCommandDeps) {
       failed: info.failed,
       retries: info.retries,
       queue_depth: info.queueDepth,
+      mode: info.mode,
+      ...(info.spoolBytes !== undefined ? { spool_bytes: info.spoolBytes } : {}),
       ...(info.lastError !== undefined ? { last_error: info.lastError } : {}),
     })),
     ingest: ingest?.snapshot() ?? {},
@@ -43,7 +45,7 @@ export function statsCommands(deps: StatsCommandDeps): MiCommand[] {
           events: { E_CORE_LOG: { raised: 12, dropped: 0 } },
           subscribers: [{
             socket: 'flatstore:/var/log/herald/log.csv', event: 'E_CORE_LOG', matched: 12, delivered: 12,
-            dropped: 0, failed: 0, retries: 0, queue_depth: 0,
+            dropped: 0, failed: 0, retries: 0, queue_depth: 0, mode: 'at-most-once',
           }],
           ingest: { hep: { packets: 340, errors: 0 } },
           stream: { clients: 1, sent: 12, dropped: 0 },

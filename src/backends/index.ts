@@ -7,6 +7,7 @@ import { jsonlBackend } from './jsonl/index.js';
 import { memoryBackend } from './memory/index.js';
 import { tcpBackend } from './tcp/index.js';
 import { udpBackend } from './udp/index.js';
+import { virtualBackend } from './virtual/index.js';
 
 export interface ShippedBackendOptions {
   /**
@@ -35,5 +36,6 @@ export function registerShippedBackends(registry: BackendRegistry, options: Ship
   registry.register(httpBackend);
   registry.register(httpsBackend);
   for (const store of eventStoreBackends) registry.register(store);
+  registry.register(virtualBackend);
   return registry;
 }

@@ -48,6 +48,11 @@ export interface BackendContext {
   /** Directories file backends may write under (real paths). */
   readonly fileRoots: readonly string[];
   readonly dataDir: string;
+  /**
+   * Builds (does not open) the backend for another socket: `virtual:` sockets use it for
+   * their children. Throws as a factory's create does.
+   */
+  createBackend?(socket: string): Backend;
   /** Lets a backend raise its own events (e.g. E_FLATSTORE_ROTATION). */
   raise(def: EventDef, params: Readonly<Record<string, ParamValue | undefined>>, options?: RaiseOptions): void;
 }

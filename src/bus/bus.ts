@@ -10,6 +10,7 @@ import { silentLogger, type Logger } from '../log/logger.js';
 import type { Backend, BackendContext } from './backend.js';
 import { BackendPool } from './backend-pool.js';
 import { BackendRegistry } from './backend-registry.js';
+import { parseSocket } from './socket.js';
 import { DEFAULT_DELIVERY, DeliveryRunner, type DeliveryOptions } from './delivery-runner.js';
 import { DEFAULT_SPOOL, SpoolRunner, type SpoolOptions } from './spool/spool-runner.js';
 import { compileFilter } from './filter/index.js';
@@ -96,6 +97,11 @@ export class Bus {
       fileRoots: options.fileRoots ?? [],
       dataDir: options.dataDir ?? process.cwd(),
       raise: (def, params, raiseOptions) => this.raise(def, params as never, raiseOptions),
+      // virtual: builds its children through the same registry, with this same context.
+      createBackend: (socket) => {
+        const address = parseSocket(socket);
+        return this.backends.get(address.transport).create(address, ctx);
+      },
     };
     this.#pool = new BackendPool(this.backends, ctx, this.#abort.signal);
   }

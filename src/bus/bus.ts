@@ -4,6 +4,7 @@ import { HeraldError, toError } from '../errors/herald-error.js';
 import { Catalogue } from '../events/catalogue.js';
 import type { EventDef } from '../events/define.js';
 import { createEvent, type HeraldEvent, type RaiseOptions } from '../events/event.js';
+import { E_HERALD_SPOOL_DROPPED } from '../events/packs/core.js';
 import type { ParamsOf, ParamShape, ParamValue } from '../events/params.js';
 import { validateParams } from '../events/validate.js';
 import { silentLogger, type Logger } from '../log/logger.js';
@@ -359,6 +360,10 @@ export class Bus {
     return new SpoolRunner({
       dir: join(this.#dataDir, 'spool', name), backend, delivery: this.#delivery, spool: this.#spool,
       catalogue: this.catalogue, logger: this.logger, onSettled: this.#onSettled,
+      onDropped: (dropped, reason, spoolBytes) => {
+        // A subscriber of this very event with a full spool would feed itself: raise on the next turn, once per round.
+        setImmediate(() => this.raise(E_HERALD_SPOOL_DROPPED, { socket: key.split('\u0000')[0], dropped, reason, spool_bytes: spoolBytes }));
+      },
     });
   }
 

@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import { E_CORE_THRESHOLD } from '../../src/events/packs/core.js';
 import { tempDir } from '../backends/helpers.js';
 import { tcpPeer } from '../backends/network/helpers.js';
-import { testBus } from '../helpers/bus.js';
+import { memoryStore } from '../../src/backends/memory/index.js';
+import { testBus, uniqueMemorySocket } from '../helpers/bus.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const answer = (request: Record<string, unknown>) => ({ jsonrpc: '2.0', result: 'ok', id: request.id });
@@ -78,9 +79,15 @@ test('at-least-once: a full spool refuses new events and counts each one dropped
   const socket = `tcp:127.0.0.1:${port}?reliable=1&connect_timeout_ms=100`;
   const bus = testBus(t, { dataDir: dir, fileRoots: [dir], spool: { maxBytes: 2000 }, delivery: { retryBaseMs: 10, retryMaxMs: 20 } });
   await bus.subscribe(socket, { event: E_CORE_THRESHOLD.name, delivery: 'at-least-once' });
+  const alarms = uniqueMemorySocket('spool-dropped');
+  await bus.subscribe(alarms, { event: 'E_HERALD_SPOOL_DROPPED' });
   for (let i = 0; i < 100; i++) bus.raise(E_CORE_THRESHOLD, { source: 'spool', time: i, extra: `e${i}` });
   await new Promise((resolve) => setImmediate(resolve));
-  const [info] = bus.subscribers();
+  const [info] = bus.subscribers({ socket });
+  // The drop raises an event, once per append round, naming the subscriber and the count.
+  await memoryStore(alarms.slice('memory:'.length)).waitFor(1);
+  const [alarm] = memoryStore(alarms.slice('memory:'.length)).events;
+  assert.deepEqual([alarm.params.socket, alarm.params.dropped, alarm.params.reason], [socket, info.dropped, 'full']);
   assert.ok(info.dropped > 0 && info.dropped < 100, `dropped ${info.dropped}`);
   assert.ok((info.spoolBytes ?? 0) <= 2000);
   // The kept events are the oldest ones: nothing raised before the spool filled is lost.

@@ -46,6 +46,8 @@ export interface SpoolRunnerSpec {
   readonly catalogue: Catalogue;
   readonly logger: Logger;
   readonly onSettled?: SettledListener;
+  /** Told of every drop (the bus raises E_HERALD_SPOOL_DROPPED); called once per append round and reason. */
+  readonly onDropped?: (dropped: number, reason: 'full' | 'write_error' | 'unknown_event', spoolBytes: number) => void;
 }
 
 export class SpoolRunner {
@@ -124,16 +126,22 @@ export class SpoolRunner {
     this.#scheduled = false;
     const events = this.#appending;
     this.#appending = [];
+    const before = this.#dropped;
+    let writeErrors = 0;
     for (const event of events) {
       const payload = encodeSpooled(event);
       if (!this.#makeRoom(payload.length)) continue;
       try {
         this.#log.append(payload);
       } catch (error) {
-        this.#dropped++;
+        writeErrors++;
         this.#spec.logger.error({ err: error, dir: this.#spec.dir }, 'The spool could not store an event; it is dropped.');
       }
     }
+    this.#dropped += writeErrors;
+    const full = this.#dropped - before - writeErrors;
+    if (full > 0) this.#spec.onDropped?.(full, 'full', this.#log.bytes);
+    if (writeErrors > 0) this.#spec.onDropped?.(writeErrors, 'write_error', this.#log.bytes);
     if (!this.#closed) this.#feed();
   }
 
@@ -160,6 +168,7 @@ export class SpoolRunner {
       if (event === undefined) {
         // Its event is no longer in the catalogue: nothing could deliver it.
         this.#dropped++;
+        this.#spec.onDropped?.(1, 'unknown_event', this.#log.bytes);
         this.#acknowledge(record.next);
         continue;
       }

@@ -134,6 +134,21 @@ export const E_FLATSTORE_ROTATION = defineEvent({
   summary: 'rotated {old_filename} -> {filename} ({reason})',
 });
 
+export const E_HERALD_SPOOL_DROPPED = defineEvent({
+  name: 'E_HERALD_SPOOL_DROPPED',
+  pack: PACK,
+  category: 'core',
+  level: 'warning',
+  description: 'An at-least-once subscriber\'s disk spool dropped events: it was full (spool_full refuse or drop_oldest), could not be written, or held events no longer in the catalogue.',
+  params: {
+    socket: param.string('The subscriber socket.'),
+    dropped: param.int('Events dropped this time.'),
+    reason: param.string('full, write_error or unknown_event.'),
+    spool_bytes: param.int('Unacknowledged bytes in the spool after the drop.'),
+  },
+  summary: 'spool of {socket} dropped {dropped} event(s) ({reason})',
+});
+
 export const corePack = [
   E_CORE_THRESHOLD,
   E_CORE_PKG_THRESHOLD,
@@ -143,4 +158,5 @@ export const corePack = [
   E_CORE_SR_STATUS_CHANGED,
   E_CORE_LOG,
   E_FLATSTORE_ROTATION,
+  E_HERALD_SPOOL_DROPPED,
 ] as const;

@@ -10,6 +10,7 @@ import { registerShippedBackends } from '../src/backends/index.js';
 import { jsonRpcBody } from '../src/backends/shared/json-rpc-body.js';
 import { BackendRegistry } from '../src/bus/backend-registry.js';
 import { Bus } from '../src/bus/bus.js';
+import type { DeliveryMode } from '../src/bus/subscription.js';
 import { createEvent, type HeraldEvent } from '../src/events/event.js';
 import { E_CORE_THRESHOLD } from '../src/events/packs/core.js';
 import { createDefaultCatalogue } from '../src/events/packs/index.js';
@@ -33,12 +34,12 @@ function sampleEvents(count: number): HeraldEvent[] {
   return Array.from({ length: count }, (_, i) => createEvent(E_CORE_THRESHOLD, { source: 'dns', time: i, extra: 'example.net' }, undefined, 'herald'));
 }
 
-async function throughBus(socket: string, dataDir: string): Promise<number> {
+async function throughBus(socket: string, dataDir: string, delivery: DeliveryMode = 'at-most-once'): Promise<number> {
   const bus = new Bus({
     catalogue: createDefaultCatalogue(), backends: registerShippedBackends(new BackendRegistry()),
     fileRoots: [dataDir], dataDir, delivery: { maxQueueEvents: EVENTS + 1 },
   });
-  await bus.subscribe(socket, { event: E_CORE_THRESHOLD.name });
+  await bus.subscribe(socket, { event: E_CORE_THRESHOLD.name, delivery });
   const start = process.hrtime.bigint();
   for (let i = 0; i < EVENTS; i++) bus.raise(E_CORE_THRESHOLD, { source: 'dns', time: i, extra: 'example.net' });
   await bus.drain();
@@ -127,6 +128,21 @@ async function http(dir: string): Promise<BenchResult[]> {
   return pair('http ndjson', herald, 'raw undici loop, same batches', anchor);
 }
 
+/** The spool's cost: the same transport at-least-once beside at-most-once. */
+async function spoolCost(dir: string): Promise<BenchResult[]> {
+  const server = await sinkServer();
+  const port = (server.address() as AddressInfo).port;
+  const mostOnce = await throughBus(`tcp:127.0.0.1:${port}`, dir);
+  const leastOnce = await throughBus(`tcp:127.0.0.1:${port}`, dir, 'at-least-once');
+  server.close();
+  const sqliteMost = await throughBus(`sqlite:${join(dir, 'most.db')}`, dir);
+  const sqliteLeast = await throughBus(`sqlite:${join(dir, 'least.db')}`, dir, 'at-least-once');
+  return [
+    ...pair('tcp at-least-once', leastOnce, 'tcp at-most-once', mostOnce),
+    ...pair('sqlite at-least-once', sqliteLeast, 'sqlite at-most-once', sqliteMost),
+  ];
+}
+
 async function sqlite(dir: string): Promise<BenchResult[]> {
   const anchorDb = new Database(join(dir, 'anchor.db'));
   anchorDb.pragma('journal_mode = WAL');
@@ -154,13 +170,13 @@ async function sqlite(dir: string): Promise<BenchResult[]> {
 export async function run(_options: BenchOptions): Promise<BenchReport> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-bench-delivery-'));
   try {
-    const results = [...await udp(dir), ...await tcp(dir), ...await http(dir), ...await sqlite(dir)];
+    const results = [...await udp(dir), ...await tcp(dir), ...await http(dir), ...await sqlite(dir), ...await spoolCost(dir)];
     return {
       suite: 'delivery',
       results,
       notes: [
         `${EVENTS} events per transport, at-most-once, one subscriber, loopback peers in this process; Herald includes raise, queue, encoding and the write.`,
-        'The anchors send bodies encoded before the clock starts; PostgreSQL COPY and the at-least-once spool are not measured (no spool yet).',
+        'The anchors send bodies encoded before the clock starts; PostgreSQL COPY is not measured. The spool rows compare the same transport at-least-once and at-most-once.',
       ],
     };
   } finally {

@@ -96,3 +96,14 @@ test('at-least-once: a full spool refuses new events and counts each one dropped
   assert.deepEqual(extras(peer.requests), Array.from({ length: 100 - info.dropped }, (_, i) => `e${i}`));
   await bus.drain();
 });
+
+test('the spool codec keeps every field, the id and int64 digits', async () => {
+  const { encodeSpooled, decodeSpooled } = await import('../../src/bus/spool/event-codec.js');
+  const { createEvent } = await import('../../src/events/event.js');
+  const { createDefaultCatalogue } = await import('../../src/events/packs/index.js');
+  const event = createEvent(E_CORE_THRESHOLD, { source: 'a "b"\n', time: 2n ** 62n + 1n, extra: '\u0000bigint:7' }, { level: 'error', cause: 'c', snapshot: { s: [1] } }, 'src');
+  const back = decodeSpooled(encodeSpooled(event), createDefaultCatalogue());
+  assert.deepEqual({ ...back, def: undefined }, { ...event, def: undefined });
+  const plain = createEvent(E_CORE_THRESHOLD, { source: 's', time: 5, extra: '' }, undefined, 'src');
+  assert.deepEqual(decodeSpooled(encodeSpooled(plain), createDefaultCatalogue())?.params, plain.params);
+});

@@ -15,6 +15,7 @@ import { crc32 } from 'node:zlib';
  */
 
 const HEADER_BYTES = 8;
+const READ_CHUNK_BYTES = 1 << 20;
 const SEGMENT = /^(\d{8})\.seg$/;
 
 export interface Position {
@@ -87,15 +88,34 @@ export class SegmentLog {
 
   /** Appends one record (synchronously: the page cache survives a SIGKILL). */
   append(payload: Buffer): void {
-    if (this.#writeFd === undefined || this.#writeOffset >= this.#options.segmentBytes) this.#startSegment();
-    const header = Buffer.allocUnsafe(HEADER_BYTES);
-    header.writeUInt32BE(payload.length, 0);
-    header.writeUInt32BE(crc32(payload), 4);
-    const frame = Buffer.concat([header, payload]);
-    writeSync(this.#writeFd as number, frame);
-    if (this.#options.fsync) fdatasyncSync(this.#writeFd as number);
-    this.#writeOffset += frame.length;
-    this.#sizes.set(this.#writeSegment, this.#writeOffset);
+    this.appendMany([payload]);
+  }
+
+  /** Appends records with one write per segment touched: a write per record was most of the spool's cost. */
+  appendMany(payloads: readonly Buffer[]): void {
+    let frames: Buffer[] = [];
+    let pending = 0;
+    const write = () => {
+      if (frames.length === 0) return;
+      writeSync(this.#writeFd as number, frames.length === 1 ? frames[0] : Buffer.concat(frames, pending));
+      if (this.#options.fsync) fdatasyncSync(this.#writeFd as number);
+      this.#writeOffset += pending;
+      this.#sizes.set(this.#writeSegment, this.#writeOffset);
+      frames = [];
+      pending = 0;
+    };
+    for (const payload of payloads) {
+      if (this.#writeFd === undefined || this.#writeOffset + pending >= this.#options.segmentBytes) {
+        write();
+        this.#startSegment();
+      }
+      const header = Buffer.allocUnsafe(HEADER_BYTES);
+      header.writeUInt32BE(payload.length, 0);
+      header.writeUInt32BE(crc32(payload), 4);
+      frames.push(header, payload);
+      pending += HEADER_BYTES + payload.length;
+    }
+    write();
   }
 
   /** Up to `max` records after those already read, in order. */
@@ -110,15 +130,38 @@ export class SegmentLog {
         this.#read = { segment: next, offset: 0 };
         continue;
       }
-      const record = this.#readAt(this.#read, size);
-      if (record === undefined) {
+      const records = this.#readChunk(this.#read, size, max - out.length);
+      if (records.length === 0) {
         // A torn tail: nothing after it in this segment can be trusted.
         this.corrupt++;
         this.#sizes.set(this.#read.segment, this.#read.offset);
         continue;
       }
-      out.push(record);
-      this.#read = record.next;
+      out.push(...records);
+      this.#read = records[records.length - 1].next;
+    }
+    return out;
+  }
+
+  /** Up to `max` whole records from one read of up to 1 MiB at `at` (or the one record there, if larger). */
+  #readChunk(at: Position, size: number, max: number): LogRecord[] {
+    const length = Math.min(size - at.offset, READ_CHUNK_BYTES);
+    const chunk = Buffer.allocUnsafe(length);
+    readSync(this.#readFdOf(at.segment), chunk, 0, length, at.offset);
+    const out: LogRecord[] = [];
+    let offset = 0;
+    while (out.length < max && offset + HEADER_BYTES <= length) {
+      const payloadBytes = chunk.readUInt32BE(offset);
+      const end = offset + HEADER_BYTES + payloadBytes;
+      if (end > length) break;
+      const payload = chunk.subarray(offset + HEADER_BYTES, end);
+      if (crc32(payload) !== chunk.readUInt32BE(offset + 4)) break;
+      out.push({ payload, next: { segment: at.segment, offset: at.offset + end } });
+      offset = end;
+    }
+    if (out.length === 0 && offset === 0) {
+      const single = this.#readAt(at, size);
+      if (single !== undefined) out.push(single);
     }
     return out;
   }

@@ -68,7 +68,8 @@ export class SpoolRunner {
     this.#spec = spec;
     this.#log = new SegmentLog(spec.dir, { segmentBytes: SEGMENT_BYTES, fsync: spec.spool.fsync });
     this.#log.open();
-    this.#window = Math.max(1, Math.min(spec.delivery.maxQueueEvents, spec.delivery.maxBatchEvents * 2));
+    // Enough read ahead for several full batches, within the runner's queue bound.
+    this.#window = Math.max(1, Math.min(spec.delivery.maxQueueEvents, spec.delivery.maxBatchEvents * 8));
     this.#runner = new DeliveryRunner(spec.backend, spec.delivery, (batch, outcome) => this.#settled(batch, outcome));
     // Replay what a previous run spooled and nobody acknowledged.
     this.#feed();
@@ -128,15 +129,19 @@ export class SpoolRunner {
     this.#appending = [];
     const before = this.#dropped;
     let writeErrors = 0;
+    const payloads: Buffer[] = [];
+    let bytes = 0;
     for (const event of events) {
       const payload = encodeSpooled(event);
-      if (!this.#makeRoom(payload.length)) continue;
-      try {
-        this.#log.append(payload);
-      } catch (error) {
-        writeErrors++;
-        this.#spec.logger.error({ err: error, dir: this.#spec.dir }, 'The spool could not store an event; it is dropped.');
-      }
+      if (!this.#makeRoom(bytes + payload.length + 8)) continue;
+      payloads.push(payload);
+      bytes += payload.length + 8;
+    }
+    try {
+      this.#log.appendMany(payloads);
+    } catch (error) {
+      writeErrors = payloads.length;
+      this.#spec.logger.error({ err: error, dir: this.#spec.dir }, 'The spool could not store events; they are dropped.');
     }
     this.#dropped += writeErrors;
     const full = this.#dropped - before - writeErrors;

@@ -126,9 +126,9 @@ test('positional params map onto the declared order', async (t) => {
   const d = await startTestDaemon(t);
   const reply = await d.call('event_subscribe', ['E_CORE_LOG', 'memory:positional', 30]);
   assert.deepEqual(reply.result, { action: 'subscribed', socket: 'memory:positional', event: 'E_CORE_LOG', expire: 30, ttl: 30 });
-  const tooMany = await d.call('event_subscribe', ['E_CORE_LOG', 'memory:positional', 30, 'level>=info', 'extra']);
+  const tooMany = await d.call('event_subscribe', ['E_CORE_LOG', 'memory:positional', 30, 'level>=info', 'at-most-once', 'extra']);
   assert.equal(tooMany.error?.code, -32602);
-  assert.match(tooMany.error?.message ?? '', /at most 4 positional params \(event, socket, expire, filter\)/);
+  assert.match(tooMany.error?.message ?? '', /at most 5 positional params \(event, socket, expire, filter, delivery\)/);
 });
 
 test('server errors: -32001 not found, -32003 bad value, -32000 failure, -32603 crash; the daemon keeps serving', async (t) => {

@@ -351,6 +351,8 @@ export class Bus {
     this.logger.debug({ socket: sub.socket, expired }, 'Subscriber removed.');
     await sub.runner.idle(AbortSignal.timeout(this.#delivery.writeTimeoutMs));
     sub.runner.discard();
+    // Unsubscribed or expired, not shut down: nobody will ask for what is still spooled.
+    sub.runner.forget?.();
     await this.#pool.release(sub.socket);
   }
 

@@ -16,6 +16,8 @@ export interface SubscriberRunner {
   enqueue(event: HeraldEvent): boolean;
   idle(signal?: AbortSignal): Promise<void>;
   discard(): void;
+  /** After discard, when the subscription is gone for good (unsubscribed, expired): delete what is kept on disk. */
+  forget?(): void;
 }
 
 /** `at-most-once`: a bounded memory queue, drops counted; `at-least-once`: a disk spool that survives restarts. */

@@ -107,3 +107,16 @@ test('the spool codec keeps every field, the id and int64 digits', async () => {
   const plain = createEvent(E_CORE_THRESHOLD, { source: 's', time: 5, extra: '' }, undefined, 'src');
   assert.deepEqual(decodeSpooled(encodeSpooled(plain), createDefaultCatalogue())?.params, plain.params);
 });
+
+test('at-least-once: unsubscribing deletes the spool; closing the bus keeps it for the next run', async (t) => {
+  const dir = tempDir(t, 'herald-spool-');
+  const port = await deadPort(t);
+  const socket = `tcp:127.0.0.1:${port}?reliable=1&connect_timeout_ms=100`;
+  const bus = testBus(t, { dataDir: dir, fileRoots: [dir], delivery: { retryBaseMs: 10, retryMaxMs: 20, writeTimeoutMs: 300 } });
+  await bus.subscribe(socket, { event: E_CORE_THRESHOLD.name, delivery: 'at-least-once' });
+  bus.raise(E_CORE_THRESHOLD, { source: 'spool', time: 1, extra: 'e1' });
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(readdirSync(join(dir, 'spool')).length, 1);
+  await bus.unsubscribe(socket);
+  assert.deepEqual(readdirSync(join(dir, 'spool')), []);
+});

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import type { Catalogue } from '../../events/catalogue.js';
 import type { HeraldEvent } from '../../events/event.js';
 import type { Logger } from '../../log/logger.js';
@@ -121,6 +122,11 @@ export class SpoolRunner {
     this.#append();
     this.#runner.discard();
     this.#log.close();
+  }
+
+  /** The subscription is gone for good: its spool directory goes too (after discard). */
+  forget(): void {
+    rmSync(this.#spec.dir, { recursive: true, force: true });
   }
 
   #append(): void {

@@ -125,17 +125,24 @@ const seen = [];
 bus.tap((event) => seen.push({ name: event.name, params: event.params }));
 bus.raise(LOGIN_FAILED, { user: 'bob', remote_ip: '192.0.2.7' });
 await bus.close();
-console.log(JSON.stringify(seen));
+const { defineService } = await import('herald/runtime');
+const { memoryStore } = await import('herald/testing');
+console.log(JSON.stringify({ seen, subpaths: [typeof defineService, typeof memoryStore] }));
 `);
-  const seen = JSON.parse(run('node', ['use.mjs']).stdout);
+  const { seen, subpaths } = JSON.parse(run('node', ['use.mjs']).stdout);
   check(seen.length === 1 && seen[0].params.user === 'bob', `import { Bus, defineEvent, param } from 'herald' raises an event at run time`);
+  check(subpaths.every((type) => type === 'function'), `herald/runtime and herald/testing import at run time`);
 }
 
 function checkTypeScriptConsumer() {
   const options = { strict: true, noEmit: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', types: ['node'], skipLibCheck: false };
   const project = (files) => `${JSON.stringify({ compilerOptions: options, files }, null, 2)}\n`;
   writeFileSync(join(app, 'good.ts'), `import { Bus, defineEvent, param, type HeraldEvent } from 'herald';
+import { parseListen, type ListenAddress } from 'herald/runtime';
+import { memoryStore } from 'herald/testing';
 ${README_EVENT}
+const mi: ListenAddress = parseListen('127.0.0.1:8888');
+console.log(mi, memoryStore('x').events.length);
 bus.raise(LOGIN_FAILED, { user: 'bob', remote_ip: '192.0.2.7' });
 const stop: () => void = bus.tap((event: HeraldEvent) => console.log(event.name));
 stop();

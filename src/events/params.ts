@@ -30,23 +30,33 @@ export interface ParamSpec<K extends ParamKind = ParamKind, O extends boolean = 
   readonly kind: K;
   readonly isOptional: O;
   readonly description: string;
+  /**
+   * The value is a time: given as text (`herald raise`, `from_text`), `now`
+   * stands for the current time, in the param's own form (Unix seconds for a
+   * timestamp, ISO 8601 for a string). Always true for `timestamp`.
+   */
+  readonly isTime: boolean;
   /** The same param, but callers may leave it out. */
   optional(): ParamSpec<K, true>;
+  /** The same param, marked as a time (see isTime). */
+  time(): ParamSpec<K, O>;
 }
 
 export type ParamShape = { readonly [name: string]: ParamSpec };
 
-function spec<K extends ParamKind, O extends boolean>(kind: K, description: string, isOptional: O): ParamSpec<K, O> {
+function spec<K extends ParamKind, O extends boolean>(kind: K, description: string, isOptional: O, isTime: boolean): ParamSpec<K, O> {
   return Object.freeze({
     kind,
     isOptional,
     description,
-    optional: () => spec(kind, description, true),
+    isTime,
+    optional: () => spec(kind, description, true, isTime),
+    time: () => spec(kind, description, isOptional, true),
   });
 }
 
 function builder<K extends ParamKind>(kind: K) {
-  return (description: string): ParamSpec<K, false> => spec(kind, description, false);
+  return (description: string): ParamSpec<K, false> => spec(kind, description, false, kind === 'timestamp');
 }
 
 /** Param builders: `param.int('bytes sent')`, `param.ip('peer').optional()`. */

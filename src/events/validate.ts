@@ -1,6 +1,6 @@
 import type { EventDef } from './define.js';
 import { checkParamValue, describeReceived, EXPECTED } from './param-validate.js';
-import type { ParamValue } from './params.js';
+import type { ParamKind, ParamValue } from './params.js';
 
 export interface ParamProblem {
   readonly event: string;
@@ -23,6 +23,12 @@ function problem(event: string, name: string, expected: string, value: unknown):
     received,
     message: `Event ${event}: param "${name}" expected ${expected}, received ${received}`,
   };
+}
+
+/** `now` as text, for a time param: the current time in the param's form; anything else unchanged. */
+function timeFromText(kind: ParamKind, value: unknown): unknown {
+  if (typeof value !== 'string' || value.trim().toLowerCase() !== 'now') return value;
+  return kind === 'string' ? new Date().toISOString() : Date.now() / 1000;
 }
 
 /**
@@ -50,7 +56,7 @@ export function validateParams(def: EventDef, input: unknown, fromText = false):
       if (!spec.isOptional) problems.push(problem(def.name, name, `${EXPECTED[spec.kind]} (required)`, value));
       continue;
     }
-    const checked = checkParamValue(spec.kind, value, fromText);
+    const checked = checkParamValue(spec.kind, fromText && spec.isTime ? timeFromText(spec.kind, value) : value, fromText);
     if (checked === undefined) problems.push(problem(def.name, name, EXPECTED[spec.kind], value));
     else out[name] = checked;
   }

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Catalogue, type CatalogueQuery } from '../../events/catalogue.js';
 import { catalogueToJson, renderCatalogueMarkdown } from '../../events/catalogue-docs.js';
+import type { EventDef } from '../../events/define.js';
 import { createDefaultCatalogue } from '../../events/packs/index.js';
 import { CliExit, EXIT } from '../exit-codes.js';
 import { formatTable, printJson } from '../table.js';
@@ -37,8 +38,16 @@ function writeMarkdown(catalogue: Catalogue, query: CatalogueQuery, target: stri
   process.stdout.write(`${path}\n`);
 }
 
+/** `name:type` per param, `name?:type` when optional: what `herald raise` must be given. */
+function paramsColumn(def: EventDef): string {
+  return def.paramNames.map((name) => {
+    const spec = def.params[name];
+    return `${name}${spec.isOptional ? '?' : ''}:${spec.kind}`;
+  }).join(' ');
+}
+
 function printTable(catalogue: Catalogue, query: CatalogueQuery): void {
-  const rows = catalogue.list(query).map((def) => [def.name, def.pack, def.category, def.level, def.paramNames.join(', ')]);
+  const rows = catalogue.list(query).map((def) => [def.name, def.pack, def.category, def.level, paramsColumn(def)]);
   process.stdout.write(`${formatTable(['NAME', 'PACK', 'CATEGORY', 'LEVEL', 'PARAMS'], rows)}\n`);
 }
 

@@ -95,7 +95,7 @@ export const E_CORE_SR_STATUS_CHANGED = defineEvent({
     group: param.string('The name of the SR group.'),
     identifier: param.string('The name of the SR identifier.'),
     status: param.int('The new status (<0 not ready, >0 ready).'),
-    details: param.string('The details attached to the new status.'),
+    details: param.string('The details attached to the new status; absent when none was given (OpenSIPS sends it only then).').optional(),
     old_status: param.int('The old status.'),
   },
   summary: '{group}/{identifier} status {old_status} -> {status}: {details}',
@@ -108,7 +108,7 @@ export const E_CORE_LOG = defineEvent({
   level: 'info',
   description: 'A log message was produced (when log_event_enabled is on). Every param is always present, empty when unknown.',
   params: {
-    time: param.string('Time when the log message was produced (ISO 8601).'),
+    time: param.string('Time when the log message was produced (ISO 8601; `now` from text).').time(),
     pid: param.int('The PID of the process that produced the message.'),
     level: param.string('The log level of the message ("DBG", "INFO", "NOTICE", "WARN", "ERROR", "CRITICAL").'),
     module: param.string('The module that produced the message; empty when unknown.'),

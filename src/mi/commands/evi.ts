@@ -1,7 +1,12 @@
 import type { DeliveryMode, SubscriberInfo } from '../../bus/subscription.js';
 import { HeraldError } from '../../errors/herald-error.js';
+import type { JsonValue } from '../../events/json.js';
+import { LEVEL_NAMES, parseLevel } from '../../events/level.js';
 import { defineCommand, type MiCommand, type MiCallContext } from '../../runtime/mi/command.js';
 import { MiParamsError } from '../../runtime/mi/params.js';
+
+/** Longest `source_id` raise_event takes: a name, not a payload. */
+const MAX_SOURCE_ID_CHARS = 256;
 
 /** OpenSIPS's default expiry for an MI subscription, in seconds. */
 export const DEFAULT_EXPIRE_SECONDS = 3600;
@@ -124,18 +129,28 @@ const eventUnsubscribe = defineCommand({
 const raiseEvent = defineCommand({
   name: 'raise_event',
   aliases: ['evi:raise'],
-  description: 'Raises an event with `params` validated against the catalogue; returns how many subscribers received it.',
+  description: 'Raises an event with `params` validated against the catalogue; returns how many subscribers received it. '
+    + '`source_id`, `level`, `cause` and `snapshot` set the record\'s fields of those names (OvenMediaEngine\'s event log), as an ingested record can.',
   params: [
     { name: 'event', type: 'string', required: true, description: 'Event name.' },
     { name: 'params', type: 'object', description: 'The event\'s params by name (an object, or a string holding a JSON object).' },
     { name: 'from_text', type: 'bool', description: 'Param values are text to parse by their catalogue type (what `herald raise` sends).' },
+    { name: 'source_id', type: 'string', description: `Who raised it (the record's sourceId; default \`herald\`), 1 to ${MAX_SOURCE_ID_CHARS} characters.` },
+    { name: 'level', type: 'string', enum: LEVEL_NAMES, description: 'Level instead of the catalogue\'s: any level name or alias (docs/filters.md "Levels").' },
+    { name: 'cause', type: 'string', description: 'Why it happened (the record\'s cause).' },
+    { name: 'snapshot', type: 'object', description: 'State at the time (the record\'s snapshot): an object, or a string holding one.' },
   ],
   example: {
     params: { event: 'E_CORE_THRESHOLD', params: { source: 'dns', time: 250000, extra: 'example.org' } },
     result: { event: 'E_CORE_THRESHOLD', subscribers: 1 },
   },
-  handler: ({ event, params, from_text }, ctx) => {
-    const outcome = ctx.bus.raiseUntyped(event, params ?? {}, { fromText: from_text ?? false });
+  handler: ({ event, params, from_text, source_id: sourceId, level, cause, snapshot }, ctx) => {
+    if (sourceId !== undefined && (sourceId.trim() === '' || sourceId.length > MAX_SOURCE_ID_CHARS)) {
+      throw new MiParamsError([{ param: 'source_id', expected: `1 to ${MAX_SOURCE_ID_CHARS} characters, not blank`, received: `${sourceId.length} characters` }]);
+    }
+    const outcome = ctx.bus.raiseUntyped(event, params ?? {}, {
+      fromText: from_text ?? false, sourceId, level: parseLevel(level), cause, snapshot: snapshot as JsonValue | undefined,
+    });
     if (!outcome.ok) throw outcome.error;
     return { event, subscribers: outcome.subscribers };
   },

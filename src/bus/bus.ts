@@ -80,6 +80,8 @@ export class Bus {
   #nextId = 1;
   #closed = false;
   #taps = new Set<(event: HeraldEvent) => void>();
+  /** Removed subscriptions still draining: counted in the totals until retired. */
+  readonly #leaving = new Set<Subscription>();
   #listenersChanged = new Set<() => void>();
 
   constructor(options: BusOptions = {}) {
@@ -270,7 +272,7 @@ export class Bus {
   }
 
   statistics(): BusStatistics {
-    return this.#counters.snapshot(this.subscribers());
+    return this.#counters.snapshot(this.subscribers(), [...this.#leaving].map((sub) => sub.runner.counters));
   }
 
   /** Waits until every queue is empty (or the signal aborts). */
@@ -284,7 +286,14 @@ export class Bus {
     if (this.#closed) return;
     this.#closed = true;
     await this.drain(AbortSignal.timeout(options.deadlineMs ?? 5000));
-    for (const sub of this.#index.all()) sub.runner.discard();
+    let discarded = 0;
+    for (const sub of this.#index.all()) {
+      const left = sub.runner.discard();
+      discarded += left;
+      this.#counters.retire(sub.runner.counters, left, 'shutdown');
+    }
+    // One line for the whole shutdown, not one per subscriber or event.
+    if (discarded > 0) this.logger.warn({ discarded, deadlineMs: options.deadlineMs ?? 5000 }, 'Queued events were discarded at the shutdown deadline.');
     this.#index.clear();
     this.#notifyListenersChanged();
     this.#abort.abort();
@@ -349,10 +358,15 @@ export class Bus {
     if (!this.#index.remove(sub)) return;
     this.#notifyListenersChanged();
     this.logger.debug({ socket: sub.socket, expired }, 'Subscriber removed.');
+    this.#leaving.add(sub);
     await sub.runner.idle(AbortSignal.timeout(this.#delivery.writeTimeoutMs));
-    sub.runner.discard();
+    const discarded = sub.runner.discard();
     // Unsubscribed or expired, not shut down: nobody will ask for what is still spooled.
     sub.runner.forget?.();
+    const reason = expired ? 'expiry' : 'unsubscribe';
+    this.#counters.retire(sub.runner.counters, discarded, reason);
+    this.#leaving.delete(sub);
+    if (discarded > 0) this.logger.warn({ socket: sub.socket, reason, discarded }, 'Queued events were discarded when the subscriber was removed.');
     await this.#pool.release(sub.socket);
   }
 

@@ -113,17 +113,19 @@ export class DeliveryRunner implements WatchedWriter {
     });
   }
 
-  /** Stops retrying and forgets queued events, counting them as dropped. */
-  discard(): void {
+  /** Stops retrying and forgets queued events, counting them as dropped. Returns how many. */
+  discard(): number {
     if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer);
     this.#retryTimer = undefined;
     this.#endLinger();
     // A write still in flight at shutdown is abandoned: its batch counts as dropped too.
-    this.counters.dropped += this.queueDepth;
+    const discarded = this.queueDepth;
+    this.counters.dropped += discarded;
     if (this.#inFlight !== undefined) unwatchWrite(this);
     this.#inFlight = undefined;
     this.#queue = [];
     this.#notifyIdle();
+    return discarded;
   }
 
   #schedule(): void {

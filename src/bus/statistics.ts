@@ -11,6 +11,9 @@ export interface EventStatistics {
   readonly failed: number;
 }
 
+/** Why queued events were thrown away without a write: the subscriber went, lapsed, or shutdown ran out of time. */
+export type DiscardReason = 'unsubscribe' | 'expiry' | 'shutdown';
+
 export interface BusStatistics {
   readonly events: Readonly<Record<string, EventStatistics>>;
   readonly subscribers: readonly SubscriberInfo[];
@@ -20,12 +23,31 @@ export interface BusStatistics {
     readonly dropped: number;
     readonly failed: number;
     readonly queued: number;
+    /** Queued events thrown away, by reason (also counted in `dropped`). */
+    readonly discarded: Readonly<Record<DiscardReason, number>>;
   };
+}
+
+export interface SubscriberTotals {
+  readonly delivered: number;
+  readonly dropped: number;
+  readonly failed: number;
 }
 
 /** Per-event counters. Kept off the no-listener path on purpose: that path must stay free. */
 export class EventCounters {
   readonly #events = new Map<string, { raised: number; dropped: number; delivered: number; failed: number }>();
+  /** What removed subscribers had counted: totals never go down when one goes (issue 12 point 12). */
+  readonly #retired = { delivered: 0, dropped: 0, failed: 0 };
+  readonly #discarded: Record<DiscardReason, number> = { unsubscribe: 0, expiry: 0, shutdown: 0 };
+
+  /** Keeps a removed subscriber's counters in the totals; `discarded` of its dropped were thrown away for `reason`. */
+  retire(counters: SubscriberTotals, discarded: number, reason: DiscardReason): void {
+    this.#retired.delivered += counters.delivered;
+    this.#retired.dropped += counters.dropped;
+    this.#retired.failed += counters.failed;
+    this.#discarded[reason] += discarded;
+  }
 
   raised(name: string): void {
     this.#entry(name).raised++;
@@ -48,23 +70,25 @@ export class EventCounters {
     }
   }
 
-  snapshot(subscribers: readonly SubscriberInfo[]): BusStatistics {
+  /** `leaving`: subscribers already unlisted but still draining, so their counts are not missing meanwhile. */
+  snapshot(subscribers: readonly SubscriberInfo[], leaving: readonly SubscriberTotals[] = []): BusStatistics {
     const events: Record<string, EventStatistics> = {};
     let raised = 0;
     for (const [name, entry] of this.#events) {
       events[name] = { ...entry };
       raised += entry.raised;
     }
-    const sum = (pick: (s: SubscriberInfo) => number) => subscribers.reduce((total, s) => total + pick(s), 0);
+    const sum = (pick: (s: SubscriberTotals) => number) => [...subscribers, ...leaving].reduce((total, s) => total + pick(s), 0);
     return {
       events,
       subscribers,
       totals: {
         raised,
-        delivered: sum((s) => s.delivered),
-        dropped: sum((s) => s.dropped),
-        failed: sum((s) => s.failed),
-        queued: sum((s) => s.queueDepth),
+        delivered: this.#retired.delivered + sum((s) => s.delivered),
+        dropped: this.#retired.dropped + sum((s) => s.dropped),
+        failed: this.#retired.failed + sum((s) => s.failed),
+        queued: subscribers.reduce((total, s) => total + s.queueDepth, 0),
+        discarded: { ...this.#discarded },
       },
     };
   }

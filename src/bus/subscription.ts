@@ -15,7 +15,8 @@ export interface SubscriberRunner {
   readonly spoolBytes?: number;
   enqueue(event: HeraldEvent): boolean;
   idle(signal?: AbortSignal): Promise<void>;
-  discard(): void;
+  /** Stops delivery; returns how many queued events were thrown away (counted as discarded, issue 12 point 12). */
+  discard(): number;
   /** After discard, when the subscription is gone for good (unsubscribed, expired): delete what is kept on disk. */
   forget?(): void;
 }

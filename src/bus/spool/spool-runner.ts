@@ -117,11 +117,13 @@ export class SpoolRunner {
   }
 
   /** Stops delivering; what is spooled stays for the next run. */
-  discard(): void {
+  /** Queued events are appended to the spool first, so none is thrown away: returns 0. */
+  discard(): number {
     this.#closed = true;
     this.#append();
     this.#runner.discard();
     this.#log.close();
+    return 0;
   }
 
   /** The subscription is gone for good: its spool directory goes too (after discard). */

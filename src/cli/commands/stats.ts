@@ -3,7 +3,7 @@ import { clientFrom, withClientOptions, type ClientFlags } from '../mi-client.js
 import { formatTable, printJson } from '../table.js';
 
 interface StatsAnswer {
-  readonly totals: Readonly<Record<string, number>>;
+  readonly totals: Readonly<Record<string, number | Readonly<Record<string, number>>>>;
   readonly events: Readonly<Record<string, { readonly raised: number; readonly delivered: number; readonly dropped: number; readonly failed: number }>>;
   readonly subscribers: ReadonlyArray<{
     readonly socket: string; readonly event?: string; readonly filter?: string; readonly matched: number; readonly delivered: number;
@@ -14,8 +14,16 @@ interface StatsAnswer {
   readonly stream: Readonly<Record<string, number>>;
 }
 
+/** Totals as one table row; a nested count (discarded by reason) becomes one `a/b/c` cell headed `NAME (A/B/C)`. */
+function totalsRow(totals: StatsAnswer['totals']): [string[], Array<string | number>] {
+  const entries = Object.entries(totals);
+  const header = entries.map(([key, value]) => (typeof value === 'number' ? key : `${key} (${Object.keys(value).join('/')})`).toUpperCase());
+  return [header, entries.map(([, value]) => (typeof value === 'number' ? value : Object.values(value).join('/')))];
+}
+
 function sections(answer: StatsAnswer): string[] {
-  const out = [formatTable(Object.keys(answer.totals).map((key) => key.toUpperCase()), [Object.values(answer.totals)])];
+  const [header, row] = totalsRow(answer.totals);
+  const out = [formatTable(header, [row])];
   const events = Object.entries(answer.events).map(([name, entry]) => [name, entry.raised, entry.delivered, entry.dropped, entry.failed]);
   if (events.length > 0) out.push(formatTable(['EVENT', 'RAISED', 'DELIVERED', 'DROPPED', 'FAILED'], events));
   const subscribers = answer.subscribers.map((sub) => [

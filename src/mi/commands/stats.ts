@@ -41,7 +41,7 @@ export function statsCommands(deps: StatsCommandDeps): MiCommand[] {
       params: [],
       example: {
         result: {
-          totals: { raised: 12, delivered: 12, dropped: 0, failed: 0, queued: 0 },
+          totals: { raised: 12, delivered: 12, dropped: 0, failed: 0, queued: 0, discarded: { unsubscribe: 0, expiry: 0, shutdown: 0 } },
           events: { E_CORE_LOG: { raised: 12, dropped: 0 } },
           subscribers: [{
             socket: 'flatstore:/var/log/herald/log.csv', event: 'E_CORE_LOG', matched: 12, delivered: 12,

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { LEVEL_NAMES } from '../../events/level.js';
 
 /** Message tracing: the trace store and the HEP / raw SIP collectors. See docs/trace.md. */
 export const HepSection = Type.Object({
@@ -6,6 +7,9 @@ export const HepSection = Type.Object({
   listen: Type.String({ default: '127.0.0.1:9060', description: 'host:port for both UDP and TCP. Port 0 picks a free port (tests).' }),
   auth_key: Type.Optional(Type.String({ minLength: 1, description: 'When set, packets must carry this HEPv3 auth key (chunk 0x000e); others are counted as `auth_failed` and dropped.' })),
   max_connections: Type.Integer({ minimum: 1, default: 256, description: 'Concurrent HEP-over-TCP connections; more are refused and counted.' }),
+  log_level: Type.Union(LEVEL_NAMES.map((l) => Type.Literal(l)), {
+    default: 'debug', description: 'Level of the E_HEP_LOG events raised for HEP log packets (proto type 100): any level name or alias (docs/filters.md "Levels").',
+  }),
   tcp_idle_timeout_ms: Type.Integer({
     minimum: 100, default: 300_000,
     description: 'A HEP-over-TCP connection that sends nothing for this long is closed (counted tcp_idle_closed), so idle connections cannot hold every slot. Senders reconnect.',

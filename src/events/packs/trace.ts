@@ -12,8 +12,9 @@ export const E_HEP_LOG = defineEvent({
   name: 'E_HEP_LOG',
   pack: PACK,
   category: 'trace',
-  level: 'info',
-  description: 'The HEP collector received a log record (HEP proto type 100), such as Kamailio\'s hlog() or OpenSIPS\'s xlog tracing sends.',
+  // debug: a busy sender's log stream must not fill the default `level>=info` events.log (hep.log_level raises it).
+  level: 'debug',
+  description: 'The HEP collector received a log record (HEP proto type 100), such as Kamailio\'s hlog() or OpenSIPS\'s xlog tracing sends. Raised at `hep.log_level` (default debug).',
   params: {
     message: param.string('The log text (the HEP payload, UTF-8).'),
     capture_id: param.int('The sender\'s HEP capture agent id.'),
@@ -25,7 +26,8 @@ export const E_HEP_LOG = defineEvent({
     correlation_id: param.string('The correlation id (chunk 0x0011), usually the Call-ID the log is about.').optional(),
     node: param.string('The capture agent name (chunk 0x0013).').optional(),
   },
-  summary: 'HEP log from {src_ip}:{src_port} (capture {capture_id}): {message}',
+  // The text is in `message` once; repeating it in the summary doubled every stored line.
+  summary: 'HEP log from {src_ip}:{src_port} (capture {capture_id})',
 });
 
 export const E_TRACE_STORE_ERROR = defineEvent({

@@ -1,5 +1,6 @@
 import type { Bus } from '../../bus/bus.js';
 import { nowUs } from '../../events/event.js';
+import type { Level } from '../../events/level.js';
 import { E_HEP_LOG } from '../../events/packs/trace.js';
 import type { Logger } from '../../log/logger.js';
 import type { SipParsePool } from '../../trace/sip-pool/sip-parse-pool.js';
@@ -20,6 +21,8 @@ export interface HepCollectorOptions {
   /** Packets must carry this auth key (chunk 0x000e) when set. */
   readonly authKey?: string;
   readonly now?: () => number;
+  /** Level of E_HEP_LOG events (hep.log_level). Default: the catalogue's, debug. */
+  readonly logLevel?: Level;
   /** SIP payloads are parsed on these worker threads when given (see drain()). */
   readonly pool?: SipParsePool;
 }
@@ -42,6 +45,7 @@ export class HepCollector {
   readonly #tracer: Tracer;
   readonly #bus: Pick<Bus, 'raise'>;
   readonly #authKey: string | undefined;
+  readonly #logLevel: Level | undefined;
   readonly #now: () => number;
   readonly #warnings: RateLimitedWarnings;
   readonly #pooled: PooledParse<PendingSip> | undefined;
@@ -51,6 +55,7 @@ export class HepCollector {
     this.#tracer = options.tracer;
     this.#bus = options.bus;
     this.#authKey = options.authKey;
+    this.#logLevel = options.logLevel;
     this.#now = options.now ?? nowUs;
     this.#warnings = new RateLimitedWarnings(options.logger);
     this.#pooled = options.pool === undefined ? undefined
@@ -128,6 +133,6 @@ export class HepCollector {
       time: this.#timeUs(packet) / 1e6,
       ...(packet.correlationId !== undefined ? { correlation_id: packet.correlationId } : {}),
       ...(packet.nodeName !== undefined ? { node: packet.nodeName } : {}),
-    }, { sourceId: `hep:${packet.srcIp}:${packet.srcPort}`, timeUs: this.#timeUs(packet) });
+    }, { sourceId: `hep:${packet.srcIp}:${packet.srcPort}`, timeUs: this.#timeUs(packet), level: this.#logLevel });
   }
 }

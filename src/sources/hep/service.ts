@@ -1,4 +1,5 @@
 import { HeraldError } from '../../errors/herald-error.js';
+import { parseLevel } from '../../events/level.js';
 import { INGEST_COUNTERS_SLOT, registerIngestCounters } from '../../runtime/ingest-counters.js';
 import { parseListen } from '../../runtime/listen.js';
 import { SIP_PARSE_POOL_SLOT } from '../../trace/sip-pool/service.js';
@@ -38,7 +39,7 @@ async function startHep(runtime: Runtime): Promise<Service | undefined> {
   const tracer = requireTracer(runtime, 'hep');
   const { host, port } = parseListen(config.listen, 'hep.listen');
   const pool = sharedSipParsePool(runtime);
-  const collector = new HepCollector({ tracer, bus: runtime.bus, logger: runtime.logger, authKey: config.auth_key, pool });
+  const collector = new HepCollector({ tracer, bus: runtime.bus, logger: runtime.logger, authKey: config.auth_key, pool, logLevel: parseLevel(config.log_level) });
   const timeouts = { idleMs: config.tcp_idle_timeout_ms, partialFrameMs: config.tcp_frame_timeout_ms };
   const listeners = await listenHep(host, port, collector, config.max_connections, timeouts).catch((error: Error) => {
     throw new HeraldError('HERALD_ERR_CONFIG', `Cannot listen for HEP on ${config.listen} (hep.listen): ${error.message}`, { cause: error });

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,8 +15,9 @@ import type { BenchOptions, BenchReport, BenchResult } from './report.js';
  *
  * Three loads, each against both, in the same run: NDJSON batches (events/s), Dovecot
  * single-event POSTs over keep-alive (requests/s), OpenSIPS JSON-RPC datagrams (events/s
- * received). Herald keeps the default subscriber (jsonl:<data_dir>/events.log, info and
- * above), so what it takes is also written.
+ * received). Herald runs with one subscriber, jsonl:<data_dir>/events.log at info and above,
+ * so what it takes is also written; NDJSON is measured once more with the default
+ * subscribers (jsonl + the SQLite event store).
  */
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -92,11 +93,17 @@ async function udpLoad(port: number, received: () => Promise<number>): Promise<{
   return { perSecond: Math.round(((await received()) - before) / elapsed), sent };
 }
 
-async function startHerald(dir: string) {
+type Subscribers = 'jsonl' | 'default' | 'none';
+
+/** `herald serve` with only the jsonl subscriber, the default ones (+ SQLite event store), or none (the ingest door alone). */
+async function startHerald(dir: string, subscribers: Subscribers) {
   const [http, opensips, mi] = [await freePort(), await freePort(), await freePort()];
+  await mkdir(dir, { recursive: true });
   const config = join(dir, 'herald.yaml');
   await writeFile(config, JSON.stringify({
     data_dir: join(dir, 'data'),
+    ...(subscribers === 'jsonl' ? { subscribers: [{ socket: `jsonl:${join(dir, 'data', 'events.log')}`, filter: 'level>=info' }] } : {}),
+    ...(subscribers === 'none' ? { subscribers: [] } : {}),
     log: { level: 'warn' },
     mi: { listen: `127.0.0.1:${mi}`, require_token: false },
     hep: { enabled: false },
@@ -119,7 +126,7 @@ function ratio(value: number, anchor: number): number {
 
 export async function run(_options: BenchOptions): Promise<BenchReport> {
   const dir = await mkdtemp(join(tmpdir(), 'herald-bench-ingest-'));
-  const herald = await startHerald(dir);
+  const herald = await startHerald(join(dir, 'jsonl'), 'jsonl');
   const anchorChild = await startChild(['bench/ingest-anchor.ts'], /ready (\d+) (\d+)\n/);
   const anchorHttp = `http://127.0.0.1:${anchorChild.match[1]}`;
   const anchorUdp = Number(anchorChild.match[2]);
@@ -134,6 +141,16 @@ export async function run(_options: BenchOptions): Promise<BenchReport> {
     const ndjson = await postLoad(herald.http, '/ingest', 'application/x-ndjson', NDJSON, accepted);
     results.push({ name: `bare fastify route, NDJSON ×${NDJSON_LINES}`, value: bareNdjson.perSecond, unit: 'events/s' });
     results.push({ name: `herald serve POST /ingest, NDJSON ×${NDJSON_LINES}`, value: ndjson.perSecond, unit: 'events/s', anchor: 'bare fastify route', ratio: ratio(ndjson.perSecond, bareNdjson.perSecond) });
+    for (const [subscribers, label] of [['default', 'default subscribers (+ SQLite event store)'], ['none', 'no subscriber (parse + type only)']] as const) {
+      const other = await startHerald(join(dir, subscribers), subscribers);
+      try {
+        const load = await postLoad(other.http, '/ingest', 'application/x-ndjson', NDJSON, accepted);
+        results.push({ name: `same, ${label}`, value: load.perSecond, unit: 'events/s', anchor: 'bare fastify route', ratio: ratio(load.perSecond, bareNdjson.perSecond) });
+        if (load.refused > 0) notes.push(`${label}: ${load.refused} NDJSON requests refused with 429 (a subscriber queue was full)`);
+      } finally {
+        other.child.kill('SIGTERM');
+      }
+    }
     const bareDovecot = await postLoad(anchorHttp, '/ingest/dovecot', 'application/json', dovecotBody, noContent);
     const dovecot = await postLoad(herald.http, '/ingest/dovecot', 'application/json', dovecotBody, noContent);
     results.push({ name: 'bare fastify route, Dovecot json POST', value: bareDovecot.perSecond, unit: 'requests/s' });
@@ -142,7 +159,7 @@ export async function run(_options: BenchOptions): Promise<BenchReport> {
     const udp = await udpLoad(herald.opensips, herald.stats);
     results.push({ name: 'bare dgram receiver, JSON-RPC datagrams', value: bareUdp.perSecond, unit: 'events/s' });
     results.push({ name: 'herald serve OpenSIPS UDP', value: udp.perSecond, unit: 'events/s', anchor: 'bare dgram receiver', ratio: ratio(udp.perSecond, bareUdp.perSecond) });
-    notes.push(`${CONNECTIONS} keep-alive connections, ${SECONDS} s per load; herald refused ${ndjson.refused} NDJSON and ${dovecot.refused} Dovecot requests (429: bus full)`);
+    notes.push(`${CONNECTIONS} keep-alive connections, ${SECONDS} s per load; herald (jsonl subscriber only) refused ${ndjson.refused} NDJSON and ${dovecot.refused} Dovecot requests (429: bus full)`);
     notes.push(`datagrams sent: ${bareUdp.sent} to the bare receiver, ${udp.sent} to herald (the rest were lost in the socket buffer)`);
   } finally {
     herald.child.kill('SIGTERM');

@@ -217,10 +217,7 @@ export class Bus {
    * drops; raise() itself never waits.
    */
   saturation(): number {
-    if (this.#closed) return 1;
-    let fullest = 0;
-    for (const sub of this.#index.all()) fullest = Math.max(fullest, sub.runner.fill);
-    return fullest;
+    return this.#closed ? 1 : this.#index.fullestQueue();
   }
 
   /** Receives every raised event synchronously, after subscribers (SSE, tracing views). */

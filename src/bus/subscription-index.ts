@@ -94,6 +94,13 @@ export class SubscriptionIndex {
     return [...this.#byKey.values()];
   }
 
+  /** The fullest delivery queue (0..1), read without copying: sources ask per datagram. */
+  fullestQueue(): number {
+    let fullest = 0;
+    for (const sub of this.#byKey.values()) fullest = Math.max(fullest, sub.runner.fill);
+    return fullest;
+  }
+
   /** Event subscribers of `id` (copy-on-write array: safe to iterate while subscriptions change). */
   eventSubscribers(id: number): readonly Subscription[] {
     return this.#byEventId[id] ?? NONE;

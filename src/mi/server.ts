@@ -11,6 +11,7 @@ import { EventStreams } from './event-stream.js';
 import { rpcError, RPC_ERROR } from './jsonrpc.js';
 import type { MiCommandRegistry } from '../runtime/mi/registry.js';
 import { tokenMatches, type MiAuthPolicy } from './token.js';
+import { markOwnConnection } from '../runtime/own-connections.js';
 import { applyHttpLimits, clientErrorHandler, fastifyLimitOptions, type HttpLimits } from '../runtime/http-limits.js';
 import { createHttpGuard, createMediaTypeGuard, isJsonMediaType, type HttpGuardOptions } from '../runtime/http-guard.js';
 
@@ -67,6 +68,7 @@ export function createMiServer(options: MiServerOptions): MiServer {
     clientErrorHandler: clientErrorHandler((_status, message) => JSON.stringify(rpcError(null, { code: RPC_ERROR.INVALID_REQUEST, message }))),
   });
   applyHttpLimits(app.server, options.limits);
+  app.server.on('connection', markOwnConnection);
   const streams = new EventStreams({
     bus: options.bus, logger: options.logger, bufferEvents: options.streamBufferEvents, heartbeatMs: options.heartbeatMs,
     maxClients: options.maxStreamClients,

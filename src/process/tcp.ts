@@ -1,6 +1,7 @@
 import type { Bus } from '../bus/bus.js';
 import { E_CORE_TCP_DISCONNECT } from '../events/packs/core.js';
 import { connectionProto, watchWebSocketUpgrades } from './connection-proto.js';
+import { isOwnConnection } from '../runtime/own-connections.js';
 import { observeSockets, whenConnected } from './hooks/sockets.js';
 
 export { connectionProto, markWebSocket, type ConnectionProto } from './connection-proto.js';
@@ -13,7 +14,8 @@ export { connectionProto, markWebSocket, type ConnectionProto } from './connecti
  * them once the handle is gone. As in OpenSIPS (`tcp_disconnect_event_raise`
  * reads `c->rcv`), `src_*` is the peer and `dst_*` is this process's end, for
  * accepted and opened connections alike. A socket that never connected was
- * never a TCP connection and raises nothing. Unix-socket connections are skipped.
+ * never a TCP connection and raises nothing. Unix-socket connections are skipped, and
+ * so are Herald's own management-interface connections (runtime/own-connections.ts).
  */
 export function watchTcpDisconnects(bus: Pick<Bus, 'raise' | 'enabled'>): () => void {
   let live = true;
@@ -23,7 +25,8 @@ export function watchTcpDisconnects(bus: Pick<Bus, 'raise' | 'enabled'>): () => 
     if (!bus.enabled(E_CORE_TCP_DISCONNECT)) return;
     whenConnected(socket, (ends) => {
       socket.once('close', () => {
-        if (!live) return;
+        // Marked by the management interface when accepted: Herald's own HTTP, not the application's.
+        if (!live || isOwnConnection(socket)) return;
         bus.raise(E_CORE_TCP_DISCONNECT, {
           src_ip: ends.remoteIp,
           src_port: ends.remotePort,

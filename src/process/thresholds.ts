@@ -1,6 +1,7 @@
 import type { Bus } from '../bus/bus.js';
 import { E_CORE_THRESHOLD } from '../events/packs/core.js';
 import type { Logger } from '../log/logger.js';
+import { runWithLogEventsSuppressed } from './log-guard.js';
 
 /** The sources Herald times by itself; applications may time any other name. */
 export const BUILTIN_THRESHOLD_SOURCES = ['event_loop', 'dns', 'http_server', 'http_client', 'tcp_write', 'store'] as const;
@@ -79,7 +80,9 @@ class ThresholdTimer implements Thresholds {
     if (limit <= 0 || !(elapsedUs > limit)) return false;
     const text = cut(typeof extra === 'function' ? safeExtra(extra) : extra ?? '', this.#maxLength);
     const time = Math.round(elapsedUs);
-    this.#logger?.warn({ source, timeUs: time, thresholdUs: limit, extra: text }, 'Operation exceeded its threshold.');
+    // The log line is for the operator's log; E_CORE_THRESHOLD is the event. With log events on, the line
+    // would also become an E_CORE_LOG, and the breach would land in events.log twice (issue 12 point 15).
+    runWithLogEventsSuppressed(() => this.#logger?.warn({ source, timeUs: time, thresholdUs: limit, extra: text }, 'Operation exceeded its threshold.'));
     this.#bus.raise(E_CORE_THRESHOLD, { source, time, extra: text });
     return true;
   };

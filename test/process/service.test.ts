@@ -73,6 +73,8 @@ test('serve wires core_events: shared thresholds for the store, E_CORE_LOG from 
   const logged = await until('E_CORE_LOG', () => store.events.find((e) => e.name === 'E_CORE_LOG' && e.params.message === 'Store unreachable.'));
   assert.deepEqual([logged.params.module, logged.params.prefix, logged.params.level], ['trace', 'herald: ', 'ERROR']);
   assert.equal(store.events.some((e) => e.params.message === 'Below the log_event_level.'), false);
+  // Issue 12 point 15: the breach is E_CORE_THRESHOLD once, not also an E_CORE_LOG of its log line (logged earlier, so already here).
+  assert.equal(store.events.filter((e) => e.name === 'E_CORE_LOG' && e.params.message === 'Operation exceeded its threshold.').length, 0);
 
   const pool = runtime.slots.get(SIP_PARSE_POOL_SLOT);
   assert.ok(pool instanceof SipParsePool);

@@ -3,6 +3,7 @@ import { DeliverySection, FilesSection, LogSection, SubscriberEntry } from './se
 import { FlatstoreOptionsSchema } from '../backends/flatstore/schema.js';
 import { JsonlOptionsSchema } from '../backends/jsonl/schema.js';
 import { IngestSection } from './sections/ingest.js';
+import { MetricsSection } from './sections/metrics.js';
 import { MiSection } from './sections/mi.js';
 import { CoreEventsSection } from './sections/process.js';
 import { HepSection, SipSection, TraceSection } from './sections/trace.js';
@@ -22,6 +23,7 @@ export const ConfigSchema = Type.Object({
     description: 'Subscriptions created at start. Default: `jsonl:<data_dir>/events.log` with filter `level>=info`.',
   })),
   mi: MiSection,
+  metrics: MetricsSection,
   hep: HepSection,
   sip: SipSection,
   trace: TraceSection,

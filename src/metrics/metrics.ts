@@ -102,6 +102,11 @@ export class Metrics {
     return this.list().map((metric) => ({ metric, root: metric.view(reset) }));
   }
 
+  /** Folds the raises still in the batch into the metrics (reads do it themselves). */
+  flush(): void {
+    this.#fold();
+  }
+
   /** Frees idle groups; the service calls it on a timer. */
   sweep(): void {
     this.#fold();

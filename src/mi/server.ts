@@ -13,6 +13,8 @@ import type { MiCommandRegistry } from '../runtime/mi/registry.js';
 import { tokenMatches, type MiAuthPolicy } from './token.js';
 import { markOwnConnection } from '../runtime/own-connections.js';
 import { applyHttpLimits, clientErrorHandler, fastifyLimitOptions, type HttpLimits } from '../runtime/http-limits.js';
+import { sendExposition } from '../metrics/scrape-server.js';
+import { METRICS_SLOT } from '../metrics/slot.js';
 import { createHttpGuard, createMediaTypeGuard, isJsonMediaType, type HttpGuardOptions } from '../runtime/http-guard.js';
 
 /*
@@ -21,6 +23,7 @@ import { createHttpGuard, createMediaTypeGuard, isJsonMediaType, type HttpGuardO
  *    POST /mi              JSON-RPC 2.0: single, batch, notifications ─▶ registry ─▶ command handler
  *    GET  /events/stream   Server-Sent Events, one bus tap per client, optional ?filter=
  *    GET  /health          200 ready / 503 not ready, from the status registry (no token needed)
+ *    GET  /metrics         Prometheus text exposition, from the `metrics` slot (docs/metrics.md)
  *
  *  Every route first passes the Origin/Host guard (runtime/http-guard.ts), then every route
  *  but /health checks the bearer token; both before any body is read. /mi then refuses
@@ -76,7 +79,7 @@ export function createMiServer(options: MiServerOptions): MiServer {
   app.setErrorHandler((error: FastifyError, _request, reply) => replyHttpError(reply, error, options));
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).type(JSON_TYPE).send(rpcError(null, {
-      code: RPC_ERROR.INVALID_REQUEST, message: `Not found: ${request.method} ${request.url}; use POST /mi, GET /events/stream or GET /health`,
+      code: RPC_ERROR.INVALID_REQUEST, message: `Not found: ${request.method} ${request.url}; use POST /mi, GET /events/stream, GET /metrics or GET /health`,
     }));
   });
   app.addHook('onRequest', createHttpGuard(options.guard, refuseAsRpc));
@@ -94,6 +97,7 @@ export function createMiServer(options: MiServerOptions): MiServer {
   registerRpcRoute(app, options);
   app.get('/events/stream', (request, reply) => streamEvents(request, reply, streams));
   app.get('/health', async (_request, reply) => health(reply, options.slots.get(STATUS_SLOT)));
+  app.get('/metrics', async (_request, reply) => sendExposition(reply, options.slots.get(METRICS_SLOT)));
   return { app, streams };
 }
 

@@ -11,6 +11,7 @@ import { MI_COMMANDS_SLOT, miCommandRegistry } from '../runtime/mi/registry.js';
 import { INGEST_COUNTERS_SLOT } from '../runtime/ingest-counters.js';
 import { STATUS_SLOT } from '../runtime/status.js';
 import { checkHttpLimits, type HttpLimits } from '../runtime/http-limits.js';
+import { METRICS_SLOT } from '../metrics/slot.js';
 import { createMiServer } from './server.js';
 import { resolveAuthPolicy } from './token.js';
 
@@ -109,6 +110,6 @@ async function startMi(runtime: Runtime): Promise<Service | undefined> {
 export const startMiService = defineService({
   name: 'mi',
   provides: [MI_ADDRESS_KEY],
-  uses: [MI_COMMANDS_SLOT, STATUS_SLOT, INGEST_COUNTERS_SLOT],
+  uses: [MI_COMMANDS_SLOT, STATUS_SLOT, INGEST_COUNTERS_SLOT, METRICS_SLOT],
   start: startMi,
 });

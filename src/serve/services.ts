@@ -1,4 +1,5 @@
 import { startFileService } from '../backends/files-service.js';
+import { startMetricsService } from '../metrics/service.js';
 import { startMiService } from '../mi/service.js';
 import { startCoreEventsService } from '../process/service.js';
 import { startHepService } from '../sources/hep/service.js';
@@ -18,6 +19,7 @@ import type { ServiceStarter } from '../runtime/service.js';
 export const SERVICES: readonly ServiceStarter[] = [
   startFileService,
   startMiService,
+  startMetricsService,
   startCoreEventsService,
   startSipParsePoolService,
   startTraceService,

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { clientFrom, withClientOptions, type ClientFlags } from '../mi-client.js';
 import { formatTable, printJson } from '../table.js';
+import { registerStatsDump } from './stats-dump.js';
 
 interface StatsAnswer {
   readonly totals: Readonly<Record<string, number | Readonly<Record<string, number>>>>;
@@ -41,9 +42,11 @@ function sections(answer: StatsAnswer): string[] {
 
 /** `herald stats` → get_statistics, as a few aligned tables. */
 export function registerStats(program: Command): void {
-  withClientOptions(program
+  const stats = program
     .command('stats')
-    .description('Show events raised, delivered, dropped and failed per event and per subscriber, queue depths and ingest counters.'))
+    .description('Show events raised, delivered, dropped and failed per event and per subscriber, queue depths and ingest counters; `stats dump` shows the user metrics.');
+  registerStatsDump(stats);
+  withClientOptions(stats)
     .action(async (flags: ClientFlags) => {
       const client = await clientFrom(flags);
       const answer = await client.call<StatsAnswer>('get_statistics');

@@ -6,6 +6,7 @@ import { registerShippedBackends } from '../backends/index.js';
 import { DEFAULT_EVENT_STORE_FILE } from '../backends/event-store/open.js';
 import { HeraldError } from '../errors/herald-error.js';
 import { loadConfig } from '../config/load.js';
+import { checkServeConfig } from './check-config.js';
 import type { HeraldConfig } from '../config/schema.js';
 import { parseLoggerLevel } from '../events/level.js';
 import { createDefaultCatalogue } from '../events/packs/index.js';
@@ -55,6 +56,8 @@ const RUNTIME_SLOTS: readonly SlotKey[] = [STATUS_SLOT, INGEST_COUNTERS_SLOT, MI
 export async function startDaemon(options: ServeOptions = {}): Promise<Daemon> {
   const loaded = await loadConfig(options.configPath, options.env ?? process.env);
   const { config } = loaded;
+  // Before the data dir is created or anything binds: what herald config reports, serve refuses first.
+  checkServeConfig(config, loaded.path ?? 'the embedded defaults');
   const announce = options.announce ?? ((line: string) => process.stdout.write(`${line}\n`));
   const logger = options.logger ?? createLogger({ level: parseLoggerLevel(config.log.level) });
   const dataDir = resolve(config.data_dir);

@@ -16,7 +16,7 @@ test('herald serve refuses memory: from the MI and from config unless delivery.m
   assert.match(refused.error?.message ?? '', /memory: is a test transport.*set delivery\.memory_transport: true/);
   const { dir, configPath } = await writeTestConfig({}, { delivery: { memory_transport: false }, subscribers: [{ socket: 'memory:cfg', event: 'E_CORE_LOG' }] });
   t.after(() => rm(dir, { recursive: true, force: true }));
-  await assert.rejects(startDaemon({ configPath, env: {}, announce: () => undefined }), /subscribers\[0\] \(memory:cfg\): memory: is a test transport/);
+  await assert.rejects(startDaemon({ configPath, env: {}, announce: () => undefined }), /subscribers\[0\]\.socket: memory: is a test transport/);
 });
 
 test('a memory: store is forgotten when its last subscriber goes; a held reference keeps its events', async (t) => {

@@ -2,13 +2,14 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { renderConfigMarkdown } from '../../config/config-docs.js';
 import { loadConfig } from '../../config/load.js';
+import { checkServeConfig } from '../../serve/check-config.js';
 import { printJson } from '../table.js';
 
 /** `herald config`: validate a config file and print the effective config, or write docs/config.md. */
 export function registerConfig(program: Command): void {
   program
     .command('config')
-    .description('Validate herald.yaml and print the effective config (defaults applied).')
+    .description('Validate herald.yaml as herald serve would (subscribers, events, filters, profiles, addresses) and print the effective config (defaults applied).')
     .option('-c, --config <path>', 'config file (default: $HERALD_CONFIG, else embedded defaults)')
     .option('--markdown [file]', 'write the configuration reference (default docs/config.md)')
     .option('--json', 'print as JSON (the default output is JSON too, for copy-paste into YAML tools)')
@@ -20,6 +21,7 @@ export function registerConfig(program: Command): void {
         return;
       }
       const { config, path } = await loadConfig(options.config);
+      checkServeConfig(config, path ?? 'the embedded defaults');
       printJson({ path: path ?? null, config });
     });
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { SearchHit } from '../../src/trace/search.js';
@@ -79,24 +80,25 @@ test('herald trace search filters the store directly; bad input is a usage error
 test('herald trace status/off/on/start/stop drive the running tracer through the management interface', async (t) => {
   const d = await startCollector(t, { mi: { listen: '127.0.0.1:0' } });
   const url = (d.daemon.runtime.slots.get('mi.address') as { url: string }).url;
-  const status = await herald('trace', 'status', '--json', '--url', url);
+  const dataDir = join(d.dir, 'data'); // where the daemon wrote mi.token
+  const status = await herald('trace', 'status', '--json', '--url', url, '--data-dir', dataDir);
   assert.equal(status.code, 0, status.stderr);
   assert.deepEqual(JSON.parse(status.stdout).ids.map((id: { id: string }) => id.id), ['default']);
 
-  assert.equal((await herald('trace', 'off', '--url', url)).code, 0);
+  assert.equal((await herald('trace', 'off', '--url', url, '--data-dir', dataDir)).code, 0);
   await sendUdp(d.hep.port, [HEP[0].bytes]);
   await until(() => d.counters('hep').off === 1);
 
-  assert.equal((await herald('trace', 'on', '--url', url)).code, 0);
+  assert.equal((await herald('trace', 'on', '--url', url, '--data-dir', dataDir)).code, 0);
   const sink = await udpSink();
   t.after(() => sink.close());
-  const started = await herald('trace', 'start', 'sipp', `sip:127.0.0.1:${sink.port}`, '--filter', 'caller=sipp', '--url', url);
+  const started = await herald('trace', 'start', 'sipp', `sip:127.0.0.1:${sink.port}`, '--filter', 'caller=sipp', '--url', url, '--data-dir', dataDir);
   assert.equal(started.code, 0, started.stderr);
   assert.match(started.stdout, /sipp +on +caller=sipp +sip/);
   await sendUdp(d.hep.port, HEP.filter((f) => f.callId === CALL).map((f) => f.bytes));
   await sink.waitFor(9);
-  assert.equal((await herald('trace', 'stop', 'sipp', '--url', url)).code, 0);
-  const again = await herald('trace', 'stop', 'sipp', '--url', url);
+  assert.equal((await herald('trace', 'stop', 'sipp', '--url', url, '--data-dir', dataDir)).code, 0);
+  const again = await herald('trace', 'stop', 'sipp', '--url', url, '--data-dir', dataDir);
   assert.equal(again.code, 1);
   assert.match(again.stderr, /No trace id "sipp"/);
   await until(async () => (await d.store.count()) === 9);

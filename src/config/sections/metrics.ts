@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { MetricDefinitionSchema } from '../../metrics/definition.js';
+import { MetricDefinitionSchema } from '../../metrics/schema.js';
 
 /** User-defined metrics and the Prometheus endpoint. See docs/metrics.md. */
 export const MetricsSection = Type.Object({

@@ -7,6 +7,8 @@ import { DEFAULT_EVENT_STORE_FILE } from '../backends/event-store/open.js';
 import { HeraldError } from '../errors/herald-error.js';
 import { loadConfig } from '../config/load.js';
 import { checkServeConfig } from './check-config.js';
+import { persistRuntimeSubscriptions } from './persisted-subscriptions.js';
+import { subscriptionKey } from '../bus/subscription.js';
 import type { HeraldConfig } from '../config/schema.js';
 import { parseLoggerLevel } from '../events/level.js';
 import { createDefaultCatalogue } from '../events/packs/index.js';
@@ -89,14 +91,17 @@ export async function startDaemon(options: ServeOptions = {}): Promise<Daemon> {
   ingestCounters(slots);
   miCommandRegistry(slots);
   const services: Service[] = [];
+  let stopPersisting = async () => {};
   try {
     for (const start of serviceOrder(options.services ?? SERVICES, RUNTIME_SLOTS)) {
       const service = await start(runtime);
       if (service !== undefined) services.push(service);
     }
-    await subscribeFromConfig(runtime);
+    const configKeys = await subscribeFromConfig(runtime);
+    stopPersisting = await persistRuntimeSubscriptions({ bus, dataDir, logger, configKeys });
     status.setStatus('core', 'main', SR_STATUS.CORE_RUNNING, 'running');
   } catch (error) {
+    await stopPersisting();
     await stopServices(services, bus, 2000, logger);
     throw error;
   }
@@ -106,7 +111,8 @@ export async function startDaemon(options: ServeOptions = {}): Promise<Daemon> {
     stop: (deadlineMs = 5000) => {
       if (stopping === undefined) {
         status.setStatus('core', 'main', SR_STATUS.CORE_TERMINATING, 'shutting down');
-        stopping = stopServices(services, bus, deadlineMs, logger);
+        // Saved before the bus closes: closing removes every subscription, and that must not be saved.
+        stopping = stopPersisting().then(() => stopServices(services, bus, deadlineMs, logger));
       }
       return stopping;
     },
@@ -127,7 +133,9 @@ async function resolveRoots(config: HeraldConfig, dataDir: string): Promise<stri
   return out;
 }
 
-async function subscribeFromConfig(runtime: Runtime): Promise<void> {
+/** Subscribes the config's subscribers; returns their subscriptionKey()s. */
+async function subscribeFromConfig(runtime: Runtime): Promise<Set<string>> {
+  const keys = new Set<string>();
   const entries = runtime.config.subscribers
     ?? [
       { socket: `jsonl:${runtime.dataDir}/events.log`, filter: 'level>=info' },
@@ -139,5 +147,7 @@ async function subscribeFromConfig(runtime: Runtime): Promise<void> {
       throw new HeraldError('HERALD_ERR_CONFIG', `Invalid config: subscribers[${index}] (${entry.socket}): ${error.message}`, { cause: error });
     });
     if (result.action !== 'unsubscribed') runtime.announce(`subscriber ${entry.socket} (${entry.event ?? entry.filter})`);
+    keys.add(subscriptionKey(entry.socket.trim(), entry.event !== undefined ? { event: entry.event } : { filter: entry.filter as string }));
   }
+  return keys;
 }

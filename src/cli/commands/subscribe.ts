@@ -31,7 +31,7 @@ function describe(answer: SubscribeAnswer): string {
 export function registerSubscribe(program: Command): void {
   withClientOptions(program
     .command('subscribe')
-    .description('Subscribe a socket to an event or a filter; again to refresh it, --expire 0 to remove it.')
+    .description('Subscribe a socket to an event or a filter; again to refresh it, --expire 0 to remove it. Lapses after 3600 s unless --expire says otherwise; kept across daemon restarts (<data_dir>/subscriptions.json).')
     .argument('<socket>', 'transport:address[?option=value&…], e.g. flatstore:/var/log/herald/ev.csv')
     .option('--event <name>', 'event name')
     .option('--filter <expression>', 'filter expression, e.g. \'level>=warning\'')

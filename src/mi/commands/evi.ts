@@ -89,7 +89,7 @@ function deliveryMode(value: string | undefined): DeliveryMode | undefined {
 const eventSubscribe = defineCommand({
   name: 'event_subscribe',
   aliases: ['evi:subscribe'],
-  description: 'Subscribes a socket to an event or a filter. Subscribing again refreshes it; `expire` 0 unsubscribes. Files must be under files.roots.',
+  description: 'Subscribes a socket to an event or a filter. Subscribing again refreshes it; `expire` 0 unsubscribes. Files must be under files.roots. Kept across restarts (<data_dir>/subscriptions.json) with its absolute expiry.',
   params: [
     { name: 'event', type: 'string', description: 'Event name; give this or `filter`.' },
     { name: 'socket', type: 'string', required: true, description: 'transport:address[?option=value&…], e.g. flatstore:/var/log/herald/ev.csv' },

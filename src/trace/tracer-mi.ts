@@ -8,6 +8,8 @@ import type { Tracer } from './tracer.js';
 export interface TraceCommandDeps {
   readonly tracer: Tracer;
   readonly store: TraceStore;
+  /** Called after trace_start or trace_stop changed the dynamic ids (the daemon saves them). */
+  readonly onDynamicIdsChanged?: () => Promise<void>;
 }
 
 const MODES = ['on', 'off'] as const;
@@ -44,13 +46,13 @@ function traceSwitch({ tracer }: TraceCommandDeps): MiCommand {
   });
 }
 
-function traceStart({ tracer }: TraceCommandDeps): MiCommand {
+function traceStart({ tracer, onDynamicIdsChanged }: TraceCommandDeps): MiCommand {
   return defineCommand({
     name: 'trace_start',
     aliases: ['tracer:start'],
     description: 'Creates a dynamic trace id sending matching calls to `uri` (sip:, hep:, file: under files.roots, or a database URL). '
       + 'Filters (all must hold) apply to requests: `caller=` From user, `callee=` Request-URI user, `ip=` source IP; the rest of a '
-      + 'matching call follows. Not kept across restarts.',
+      + 'matching call follows. Kept across restarts (<data_dir>/trace-ids.json) until trace_stop.',
     params: [
       { name: 'id', type: 'string', required: true, description: 'Name of the new trace id.' },
       { name: 'uri', type: 'string', required: true, description: 'Destination, e.g. hep:10.0.0.9:9060;transport=udp.' },
@@ -64,12 +66,14 @@ function traceStart({ tracer }: TraceCommandDeps): MiCommand {
       const filters = filter ?? [];
       const bad = filters.findIndex((f) => typeof f !== 'string');
       if (bad >= 0) throw new MiParamsError([{ param: 'filter', expected: 'strings such as caller=alice', received: JSON.stringify(filters[bad]) }]);
-      return tracer.start(id, uri, filters as string[]);
+      const started = await tracer.start(id, uri, filters as string[]);
+      await onDynamicIdsChanged?.();
+      return started;
     },
   });
 }
 
-function traceStop({ tracer }: TraceCommandDeps): MiCommand {
+function traceStop({ tracer, onDynamicIdsChanged }: TraceCommandDeps): MiCommand {
   return defineCommand({
     name: 'trace_stop',
     aliases: ['tracer:stop'],
@@ -78,6 +82,7 @@ function traceStop({ tracer }: TraceCommandDeps): MiCommand {
     example: { params: { id: 'alice' }, result: { id: 'alice', stopped: true } },
     handler: async ({ id }) => {
       await tracer.stop(id);
+      await onDynamicIdsChanged?.();
       return { id, stopped: true };
     },
   });

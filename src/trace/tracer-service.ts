@@ -10,6 +10,7 @@ import { TraceIngest } from './ingest.js';
 import { openTraceStore } from './store/open.js';
 import type { TraceStore } from './store/types.js';
 import { Tracer } from './tracer.js';
+import { restoreTraceIds, saveTraceIds } from './persisted-trace-ids.js';
 import { parseTraceId } from './tracer-ids.js';
 import { traceCommands } from './tracer-mi.js';
 
@@ -120,7 +121,10 @@ async function startTrace(runtime: Runtime): Promise<Service | undefined> {
   }
   runtime.slots.set(TRACER_KEY, tracer).set(TRACE_STORE_KEY, store).set(TRACE_INGEST_KEY, ingest);
   const registry = miCommandRegistry(runtime.slots);
-  const unregister = traceCommands({ tracer, store }).map((command) => registry.register(command));
+  await restoreTraceIds(tracer, runtime.dataDir, runtime.logger);
+  const onDynamicIdsChanged = () => saveTraceIds(tracer, runtime.dataDir)
+    .catch((error: unknown) => runtime.logger.warn({ err: error }, 'Could not save the trace ids.'));
+  const unregister = traceCommands({ tracer, store, onDynamicIdsChanged }).map((command) => registry.register(command));
   const unregisterCounters = registerIngestCounters(runtime.slots, 'trace', () => ({ ...ingest.counters(), ...tracer.counters() }));
   const stopRetention = scheduleRetention(runtime, store);
   runtime.announce(`trace store ${store.kind} ${store.location} (table ${store.table}${config.keep_days > 0 ? `, keep ${config.keep_days} days` : ''})`);

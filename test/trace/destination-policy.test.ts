@@ -3,7 +3,10 @@ import { readdir } from 'node:fs/promises';
 import { createSocket } from 'node:dgram';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { silentLogger } from '../../src/log/logger.js';
+import { startDaemon } from '../../src/serve/serve.js';
 import { createDestinationPolicy } from '../../src/trace/destination-policy.js';
+import { TRACER_KEY } from '../../src/trace/tracer-service.js';
 import { parseDestination } from '../../src/trace/tracer-ids.js';
 import { miCaller, startCollector } from './collector-daemon.js';
 
@@ -60,4 +63,19 @@ test('allowed_destinations patterns: CIDR, port ranges, IPv6, names (never resol
   for (const bad of ['10.0.0.0/33', 'host:0', '[::1', 'a b', '10.0.0.1:9-1']) {
     assert.throws(() => createDestinationPolicy({ allowed: [bad], configuredStores: [] }), { code: 'HERALD_ERR_CONFIG' }, bad);
   }
+});
+
+// Issue 12 point 26: trace ids from trace_start vanished on restart.
+test('trace_start ids survive a restart until trace_stop', async (t) => {
+  const d = await startCollector(t, { mi: { listen: '127.0.0.1:0' } });
+  const call = await miCaller(d);
+  assert.equal((await call('trace_start', { id: 'kept', uri: 'hep:127.0.0.1:9999', filter: ['caller=alice'] })).error, undefined);
+  assert.equal((await call('trace_start', { id: 'stopped', uri: 'sip:127.0.0.1:9998' })).error, undefined);
+  assert.equal((await call('trace_stop', { id: 'stopped' })).error, undefined);
+  await d.daemon.stop();
+  const again = await startDaemon({ configPath: d.configPath, env: {}, announce: () => undefined, logger: silentLogger() });
+  t.after(() => again.stop());
+  const tracer = again.runtime.slots.get(TRACER_KEY);
+  const dynamic = tracer?.status().ids.filter((id) => id.dynamic) ?? [];
+  assert.deepEqual(dynamic.map((id) => [id.id, id.filters, id.destinations[0].uri]), [['kept', ['caller=alice'], 'hep:127.0.0.1:9999;transport=udp;version=3']]);
 });

@@ -8,11 +8,11 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { registerShippedBackends } from '../src/backends/index.js';
-import { JsonObjectStream } from '../src/backends/tcp/json-object-stream.js';
 import { BackendRegistry } from '../src/bus/backend-registry.js';
 import { Bus } from '../src/bus/bus.js';
 import { E_CORE_THRESHOLD } from '../src/events/packs/core.js';
 import { createDefaultCatalogue } from '../src/events/packs/index.js';
+import { JsonObjectSplitter } from '../src/runtime/json-object-splitter.js';
 
 const arg = (name: string, fallback: number) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -32,11 +32,12 @@ function listen(port: number): Promise<{ server: Server; port: number; sockets: 
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
-    const stream = new JsonObjectStream(1 << 20);
+    const objects = new JsonObjectSplitter(1 << 20);
     socket.on('data', (chunk) => {
       let replies = '';
-      for (const text of stream.push(chunk)) {
-        const request = JSON.parse(text) as { id: number; params: { time: number } };
+      for (const piece of objects.push(chunk)) {
+        if (!piece.ok) continue;
+        const request = JSON.parse(piece.text) as { id: number; params: { time: number } };
         const n = request.params.time;
         if (seen[n] === 1) duplicates++;
         else received++;

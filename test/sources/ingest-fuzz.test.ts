@@ -8,7 +8,7 @@ import type { IngestContext } from '../../src/sources/ingest/context.js';
 import { REJECT_REASONS, type ParseOutcome } from '../../src/sources/ingest/outcome.js';
 import { IngestStats } from '../../src/sources/ingest/stats.js';
 import { parseOmeLine } from '../../src/sources/ome/parse-line.js';
-import { JsonObjectSplitter } from '../../src/sources/opensips/json-stream.js';
+import { JsonObjectSplitter } from '../../src/runtime/json-object-splitter.js';
 import { parseOpensipsDatagram } from '../../src/sources/opensips/parse-datagram.js';
 import { seededInt } from '../helpers/random.js';
 import { dovecotBodies, ingestContext } from './ingest-helpers.js';

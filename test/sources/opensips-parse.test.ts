@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { JsonObjectSplitter, type StreamPiece } from '../../src/sources/opensips/json-stream.js';
+import { JsonObjectSplitter, type StreamPiece } from '../../src/runtime/json-object-splitter.js';
 import { parseOpensipsDatagram } from '../../src/sources/opensips/parse-datagram.js';
 import { accepted, ingestContext } from './ingest-helpers.js';
 

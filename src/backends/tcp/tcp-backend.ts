@@ -2,9 +2,9 @@ import type { Socket } from 'node:net';
 import { WRITE_OK, type Backend, type BackendContext, type WriteResult } from '../../bus/backend.js';
 import { HeraldError, toError } from '../../errors/herald-error.js';
 import type { HeraldEvent } from '../../events/event.js';
+import { JsonObjectSplitter } from '../../runtime/json-object-splitter.js';
 import { jsonRpcBody, type JsonRpcBodyOptions } from '../shared/json-rpc-body.js';
 import type { PeerAddress } from '../shared/peer-address.js';
-import { JsonObjectStream } from './json-object-stream.js';
 import { ReplyTracker } from './reply-tracker.js';
 import type { TcpOptions } from './schema.js';
 import { StreamConnection } from './stream-connection.js';
@@ -31,7 +31,7 @@ export class TcpBackend implements Backend {
   readonly #body: JsonRpcBodyOptions;
   readonly #replies = new ReplyTracker();
   readonly #connection: StreamConnection;
-  #stream = new JsonObjectStream(MAX_REPLY_BYTES);
+  #replyObjects = new JsonObjectSplitter(MAX_REPLY_BYTES);
   #closed = false;
 
   constructor(spec: TcpBackendSpec) {
@@ -42,7 +42,7 @@ export class TcpBackend implements Backend {
       socket: spec.socket, host: peer.host, port: peer.port, connectTimeoutMs: options.connect_timeout_ms,
       onData: (chunk) => this.#onData(chunk),
       onClose: (error) => {
-        this.#stream = new JsonObjectStream(MAX_REPLY_BYTES);
+        this.#replyObjects = new JsonObjectSplitter(MAX_REPLY_BYTES);
         this.#replies.failAll(error);
       },
     });
@@ -113,20 +113,22 @@ export class TcpBackend implements Backend {
   }
 
   #onData(chunk: Buffer): void {
-    let objects: string[];
-    try {
-      objects = this.#stream.push(chunk);
-    } catch (error) {
-      this.#spec.ctx.logger.warn({ err: error, socket: this.#spec.socket }, 'The stream peer sent something that is not a JSON-RPC reply; reconnecting.');
-      this.#connection.drop(toError(error));
-      return;
-    }
-    for (const text of objects) {
+    const pieces = this.#replyObjects.push(chunk);
+    // Bytes between replies are skipped; a reply past the limit drops the connection at once,
+    // since a peer that never closes its brace would otherwise hold the connection forever.
+    const tooLarge = this.#replyObjects.overLimit || pieces.some((piece) => !piece.ok && piece.reason === 'too_large');
+    for (const piece of pieces) {
+      if (!piece.ok) continue;
       try {
-        this.#replies.reply(JSON.parse(text));
+        this.#replies.reply(JSON.parse(piece.text));
       } catch {
         this.#replies.reply(undefined);
       }
+    }
+    if (tooLarge) {
+      const error = new Error(`a JSON object from the peer exceeds ${MAX_REPLY_BYTES} bytes`);
+      this.#spec.ctx.logger.warn({ err: error, socket: this.#spec.socket }, 'The stream peer sent something that is not a JSON-RPC reply; reconnecting.');
+      this.#connection.drop(error);
     }
   }
 

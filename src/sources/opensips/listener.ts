@@ -3,7 +3,7 @@ import type { IngestContext } from '../ingest/context.js';
 import type { Intake } from '../ingest/intake.js';
 import type { ParseOutcome } from '../ingest/outcome.js';
 import { listenPair, type ListenPair } from '../listen-pair.js';
-import { JsonObjectSplitter } from './json-stream.js';
+import { JsonObjectSplitter } from '../../runtime/json-object-splitter.js';
 import { parseOpensipsDatagram } from './parse-datagram.js';
 import { parseOpensipsJsonRpc, type RequestId } from './parse-jsonrpc.js';
 

@@ -55,7 +55,7 @@ export async function tcpPeer(
   port = 0,
 ): Promise<TcpPeer> {
   const { createServer } = await import('node:net');
-  const { JsonObjectStream } = await import('../../../src/backends/tcp/json-object-stream.js');
+  const { JsonObjectSplitter } = await import('../../../src/runtime/json-object-splitter.js');
   const chunks: Buffer[] = [];
   const requests: Array<Record<string, unknown>> = [];
   const waiters: Array<{ count: number; resolve: () => void }> = [];
@@ -64,11 +64,12 @@ export async function tcpPeer(
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
-    const stream = new JsonObjectStream(1 << 20);
+    const objects = new JsonObjectSplitter(1 << 20);
     socket.on('data', (chunk) => {
       chunks.push(chunk);
-      for (const text of stream.push(chunk)) {
-        const request = JSON.parse(text) as Record<string, unknown>;
+      for (const piece of objects.push(chunk)) {
+        if (!piece.ok) continue;
+        const request = JSON.parse(piece.text) as Record<string, unknown>;
         requests.push(request);
         const reply = answer(request);
         if (reply !== undefined) socket.write(JSON.stringify(reply));

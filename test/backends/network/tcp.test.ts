@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { memoryStore } from '../../../src/backends/memory/index.js';
-import { JsonObjectStream } from '../../../src/backends/tcp/json-object-stream.js';
 import { isEventId } from '../../../src/events/event-id.js';
+import { JsonObjectSplitter, type StreamPiece } from '../../../src/runtime/json-object-splitter.js';
 import { testBus, uniqueMemorySocket } from '../../helpers/bus.js';
 import { Bare, Blocked, tcpPeer } from './helpers.js';
 
@@ -88,11 +88,13 @@ test('tcp reliable: a peer that never answers times out, the connection is dropp
 });
 
 test('the JSON object stream splits objects across chunk borders, skips noise and refuses an endless object', () => {
-  const stream = new JsonObjectStream(64);
+  const stream = new JsonObjectSplitter(64);
   const text = '{"a":"}{\\""} \n{"b":[{"c":1}]}x{"d":2}';
-  const out: string[] = [];
-  for (const char of text) out.push(...stream.push(Buffer.from(char)));
-  assert.deepEqual(out, ['{"a":"}{\\""}', '{"b":[{"c":1}]}', '{"d":2}']);
-  assert.equal(stream.skippedBytes, 1);
-  assert.throws(() => stream.push(Buffer.from(`{"e":"${'x'.repeat(100)}`)), /exceeds 64 bytes/);
+  const pieces: StreamPiece[] = [];
+  for (const char of text) pieces.push(...stream.push(Buffer.from(char)));
+  assert.deepEqual(pieces.flatMap((piece) => (piece.ok ? [piece.text] : [])), ['{"a":"}{\\""}', '{"b":[{"c":1}]}', '{"d":2}']);
+  assert.deepEqual(pieces.filter((piece) => !piece.ok).map((piece) => piece.offset), [text.indexOf('x')], 'one stray byte, reported once');
+  assert.equal(stream.overLimit, false);
+  assert.deepEqual(stream.push(Buffer.from(`{"e":"${'x'.repeat(100)}`)), []);
+  assert.equal(stream.overLimit, true, 'an unterminated object past 64 bytes is known at once, before it ends');
 });

@@ -1,8 +1,10 @@
 /*
- * event_stream writes JSON objects back to back, with no delimiter. This splits a
- * byte stream into whole top-level objects by tracking nesting depth and strings
- * (all structural characters are ASCII, so bytes are enough; multi-byte UTF-8 never
- * contains them). Bytes between objects must be whitespace.
+ * OpenSIPS event_stream writes JSON objects back to back, with no delimiter: the
+ * OpenSIPS ingest listener reads events framed so, and the tcp: backend reads its
+ * peer's replies framed so. This splits a byte stream into whole top-level objects
+ * by tracking nesting depth and strings (all structural characters are ASCII, so
+ * bytes are enough; multi-byte UTF-8 never contains them). Bytes between objects
+ * must be whitespace; anything else is reported as malformed.
  */
 
 export type StreamPiece =
@@ -45,6 +47,14 @@ export class JsonObjectSplitter {
   /** Bytes held for an incomplete object (what a paused socket keeps in memory). */
   get pendingBytes(): number {
     return this.#partBytes;
+  }
+
+  /**
+   * The object being read has already passed the limit (it is reported `too_large`
+   * only when it ends), for a reader that gives up on such a peer at once.
+   */
+  get overLimit(): boolean {
+    return this.#oversized;
   }
 
   push(chunk: Buffer): StreamPiece[] {

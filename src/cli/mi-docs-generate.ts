@@ -7,7 +7,7 @@ import type { MiCommandDescription } from '../runtime/mi/command.js';
 import { renderMiMarkdown } from '../mi/docs.js';
 import { MI_COMMANDS_SLOT } from '../runtime/mi/registry.js';
 import { MI_ADDRESS_KEY } from '../mi/service.js';
-import { loadOrCreateToken } from '../mi/token.js';
+import { loadOrCreateToken } from '../runtime/token.js';
 
 export interface GeneratedMiDocs {
   /** The generated section of docs/mi.md. */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
-import { TOKEN_FILE } from '../mi/token.js';
+import { TOKEN_FILE } from '../runtime/token.js';
 
 /** Where a local daemon's generated token was looked for, and what was found. */
 export interface TokenLookup {

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { createHttpGuard } from '../runtime/http-guard.js';
 import { httpBase, type ListenAddress } from '../runtime/listen.js';
-import { tokenMatches } from '../mi/token.js';
+import { tokenMatches } from '../runtime/token.js';
 import { EXPOSITION_CONTENT_TYPE } from './exposition.js';
 import type { MetricsEndpoint } from './slot.js';
 

@@ -10,7 +10,7 @@ import { dispatchBody } from './dispatch.js';
 import { EventStreams } from './event-stream.js';
 import { rpcError, RPC_ERROR } from './jsonrpc.js';
 import type { MiCommandRegistry } from '../runtime/mi/registry.js';
-import { tokenMatches, type MiAuthPolicy } from './token.js';
+import { tokenMatches, type MiAuthPolicy } from '../runtime/token.js';
 import { markOwnConnection } from '../runtime/own-connections.js';
 import { applyHttpLimits, clientErrorHandler, fastifyLimitOptions, type HttpLimits } from '../runtime/http-limits.js';
 import { sendExposition } from '../metrics/scrape-server.js';

@@ -13,7 +13,7 @@ import { STATUS_SLOT } from '../runtime/status.js';
 import { checkHttpLimits, type HttpLimits } from '../runtime/http-limits.js';
 import { METRICS_SLOT } from '../metrics/slot.js';
 import { createMiServer } from './server.js';
-import { resolveAuthPolicy } from './token.js';
+import { resolveAuthPolicy } from '../runtime/token.js';
 
 /** The slot holding the bound address. */
 export const MI_ADDRESS_KEY = 'mi.address';

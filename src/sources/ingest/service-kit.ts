@@ -1,6 +1,6 @@
 import { UntypedDefs } from '../../events/untyped.js';
 import { HeraldError } from '../../errors/herald-error.js';
-import { loadOrCreateToken } from '../../mi/token.js';
+import { loadOrCreateToken } from '../../runtime/token.js';
 import { registerIngestCounters } from '../../runtime/ingest-counters.js';
 import { isLoopbackHost } from '../../runtime/listen.js';
 import type { Runtime } from '../../runtime/service.js';

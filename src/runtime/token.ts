@@ -79,10 +79,19 @@ async function readTokenFile(path: string, logger: Logger): Promise<string> {
   return token;
 }
 
+/** The token of an `Authorization: Bearer <token>` header, if that is what it holds. */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+}
+
+/** Compares a presented token with the expected one in constant time (digests first, so lengths do not leak). */
+export function sameToken(expected: string, presented: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(expected), digest(presented));
+}
+
 /** Compares a presented bearer token with the expected one in constant time. */
 export function tokenMatches(expected: string, authorization: string | undefined): boolean {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-  if (match === null) return false;
-  const digest = (text: string) => createHash('sha256').update(text).digest();
-  return timingSafeEqual(digest(expected), digest(match[1]));
+  const presented = bearerToken(authorization);
+  return presented !== undefined && sameToken(expected, presented);
 }

@@ -1,5 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import { bearerToken, sameToken } from '../../runtime/token.js';
 
 /*
  * Who may post events. Dovecot's exporter and most log shippers can only be
@@ -11,8 +11,8 @@ import type { FastifyRequest } from 'fastify';
 function presentedTokens(request: FastifyRequest): string[] {
   const out: string[] = [];
   const authorization = request.headers.authorization ?? '';
-  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-  if (bearer !== null) out.push(bearer[1]);
+  const bearer = bearerToken(authorization);
+  if (bearer !== undefined) out.push(bearer);
   const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization);
   if (basic !== null) {
     const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
@@ -23,11 +23,6 @@ function presentedTokens(request: FastifyRequest): string[] {
   const query = request.query as Record<string, unknown> | undefined;
   if (typeof query?.token === 'string') out.push(query.token);
   return out;
-}
-
-function sameToken(expected: string, presented: string): boolean {
-  const digest = (text: string) => createHash('sha256').update(text).digest();
-  return timingSafeEqual(digest(expected), digest(presented));
 }
 
 /** Whether the request carries `token` in any accepted place (constant-time compare). */

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { inPgTransaction, withPgClient } from '../shared/pg-client.js';
 import { isoMicros } from './event-row.js';
 import { quoted, type SqlDialect } from './dialect.js';
 import { indexStatements } from './sqlite-dialect.js';
@@ -19,8 +20,7 @@ export class PostgresDialect implements SqlDialect {
   }
 
   async connect(): Promise<void> {
-    const client = await this.#pool.connect();
-    client.release();
+    await withPgClient(this.#pool, async () => undefined);
   }
 
   async tableExists(table: string): Promise<boolean> {
@@ -60,27 +60,11 @@ export class PostgresDialect implements SqlDialect {
   }
 
   async runAll(statements: ReadonlyArray<readonly [string, readonly unknown[]]>): Promise<number[]> {
-    const client = await this.#pool.connect();
-    // A server that dies mid-transaction makes the checked-out client emit 'error' besides
-    // rejecting the query: unheard, that event would crash the process (found by the outage test).
-    const ignore = () => undefined;
-    client.on('error', ignore);
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
+    return withPgClient(this.#pool, (client) => inPgTransaction(client, async () => {
       const changed: number[] = [];
       for (const [sql, values] of statements) changed.push((await client.query(sql, [...values])).rowCount ?? 0);
-      await client.query('COMMIT');
       return changed;
-    } catch (error) {
-      broken = error as Error;
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.off('error', ignore);
-      // A failed client is discarded rather than handed to the next batch.
-      client.release(broken);
-    }
+    }));
   }
 
   async all<T>(sql: string, values: readonly unknown[]): Promise<T[]> {

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { WRITE_OK } from '../../bus/backend.js';
+import { inPgTransaction, withPgClient } from '../../backends/shared/pg-client.js';
 import { HeraldError } from '../../errors/herald-error.js';
 import { DATA_COLUMN_NAMES, quoteIdent } from './columns.js';
 import { createPartition, dayOfUs, DAYS_AHEAD, listPartitions } from './postgres-partitions.js';
@@ -70,8 +71,7 @@ export class PostgresTraceStore implements TraceStore {
   }
 
   async open(): Promise<void> {
-    const client = await this.#pool.connect();
-    try {
+    await withPgClient(this.#pool, async (client) => {
       if (this.#options.mode === 'read') {
         if (await tableKind(client, this.table) === undefined) throw new HeraldError('HERALD_ERR_NOT_FOUND', `No table ${this.table} at ${this.location}`);
         return;
@@ -83,30 +83,25 @@ export class PostgresTraceStore implements TraceStore {
       const arrays = columns.map((name, i) => `$${i + 1}::${UNNEST_TYPES[name] ?? 'text'}[]`);
       this.#insertSql = `INSERT INTO ${quoteIdent(this.table)} (${columns.join(', ')}) SELECT * FROM unnest(${arrays.join(', ')})`;
       if (this.#partitioned) await this.#ensureDays(client, this.#daysAhead(Date.now()));
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async insertBatch(rows: readonly TraceRow[]): Promise<StoreWriteResult> {
     if (this.#closed || this.#insertSql === '') return { status: 'failed', error: new HeraldError('HERALD_ERR_BACKEND_CLOSED', 'Trace store is closed') };
     if (rows.length === 0) return WRITE_OK;
-    let client: pg.PoolClient | undefined;
     try {
-      client = await this.#pool.connect();
-      if (this.#partitioned) await this.#ensureDays(client, rows.map((row) => dayOfUs(row.timeUs)));
-      await client.query('BEGIN');
-      for (let at = 0; at < rows.length; at += ROWS_PER_STATEMENT) {
-        await client.query(this.#insertSql, this.#columnArrays(rows.slice(at, at + ROWS_PER_STATEMENT)));
-      }
-      await client.query('COMMIT');
-      return WRITE_OK;
+      return await withPgClient(this.#pool, async (client) => {
+        if (this.#partitioned) await this.#ensureDays(client, rows.map((row) => dayOfUs(row.timeUs)));
+        await inPgTransaction(client, async () => {
+          for (let at = 0; at < rows.length; at += ROWS_PER_STATEMENT) {
+            await client.query(this.#insertSql, this.#columnArrays(rows.slice(at, at + ROWS_PER_STATEMENT)));
+          }
+        });
+        return WRITE_OK;
+      });
     } catch (error) {
-      await client?.query('ROLLBACK').catch(() => undefined);
       this.#days.clear(); // a partition may have been dropped under us: look again next time
       return classifyWriteError(error);
-    } finally {
-      client?.release();
     }
   }
 
@@ -131,16 +126,11 @@ export class PostgresTraceStore implements TraceStore {
   async #ensureDays(client: pg.PoolClient, days: Iterable<number>): Promise<void> {
     const wanted = [...new Set(days)].filter((day) => !this.#days.has(day));
     if (wanted.length === 0) return;
-    await client.query('BEGIN');
-    try {
+    await inPgTransaction(client, async () => {
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`herald:${this.table}`]);
       const existing = await listPartitions(client, this.table);
       for (const day of wanted) if (!existing.has(day)) await createPartition(client, this.table, day);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
+    });
     for (const day of wanted) this.#days.add(day);
   }
 
@@ -166,8 +156,7 @@ export class PostgresTraceStore implements TraceStore {
   /** Drops whole day partitions older than the cutoff (a plain table: chunked DELETEs), then creates the days ahead. */
   async applyRetention(keepDays: number, nowMs = Date.now()): Promise<RetentionResult> {
     const cutoffMs = nowMs - keepDays * 86_400_000;
-    const client = await this.#pool.connect();
-    try {
+    return withPgClient(this.#pool, async (client) => {
       if (!this.#partitioned) return { deletedRows: await this.#deleteOlder(client, cutoffMs), droppedPartitions: [] };
       const firstKeptDay = dayOfUs(cutoffMs * 1000);
       const dropped: string[] = [];
@@ -179,9 +168,7 @@ export class PostgresTraceStore implements TraceStore {
       }
       await this.#ensureDays(client, this.#daysAhead(nowMs));
       return { deletedRows: 0, droppedPartitions: dropped.sort() };
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async #deleteOlder(client: pg.PoolClient, cutoffMs: number): Promise<number> {

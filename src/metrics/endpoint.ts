@@ -1,7 +1,8 @@
 import type { Bus } from '../bus/bus.js';
 import type { IngestCounters } from '../runtime/ingest-counters.js';
+import type { UdpCollectors } from '../runtime/udp-collectors.js';
 import { createProcessRegistry, exposition } from './exposition.js';
-import { busFamilies, ingestFamilies } from './herald-families.js';
+import { busFamilies, collectorFamilies, ingestFamilies } from './herald-families.js';
 import { userMetricFamilies } from './metric-families.js';
 import type { Metrics } from './metrics.js';
 import type { MetricsEndpoint } from './slot.js';
@@ -11,6 +12,8 @@ export interface EndpointSources {
   readonly metrics: Metrics;
   /** Read at each scrape: sources register and leave while the daemon runs. */
   readonly ingest: () => IngestCounters | undefined;
+  /** The UDP collector sockets' kernel counters, read at each scrape too. */
+  readonly collectors?: () => UdpCollectors | undefined;
 }
 
 /**
@@ -24,6 +27,7 @@ export function createMetricsEndpoint(sources: EndpointSources): MetricsEndpoint
     exposition: () => exposition(processRegistry, [
       ...busFamilies(sources.bus.statistics()),
       ...ingestFamilies(sources.ingest()?.snapshot() ?? {}),
+      ...collectorFamilies(sources.collectors?.()?.list() ?? []),
       ...userMetricFamilies(sources.metrics.dump()),
     ]),
   };

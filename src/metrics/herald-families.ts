@@ -1,4 +1,5 @@
 import type { BusStatistics } from '../bus/statistics.js';
+import type { UdpCollectorState } from '../runtime/udp-collectors.js';
 import type { Family, Sample } from './exposition.js';
 
 type EventCounter = 'raised' | 'delivered' | 'dropped' | 'failed';
@@ -45,4 +46,25 @@ export function ingestFamilies(snapshot: Readonly<Record<string, Readonly<Record
   const samples: Sample[] = Object.entries(snapshot)
     .flatMap(([source, counters]) => Object.entries(counters).map(([counter, value]) => ({ labels: { source, counter }, value })));
   return [{ name: 'herald_ingest', help: 'Counters of the ingest sources, by source and counter name, as get_statistics shows them.', type: 'gauge', samples }];
+}
+
+/** Each UDP collector socket's kernel counters (the states herald status and get_statistics show); a socket whose counters cannot be read has no sample. */
+export function collectorFamilies(states: readonly UdpCollectorState[]): Family[] {
+  const read = states.filter((state) => state.kernelDrops !== undefined);
+  const labels = (state: UdpCollectorState) => ({ listener: state.listener, proto: state.proto, address: state.address, port: state.port });
+  return [
+    {
+      name: 'herald_collector_kernel_drops_total', type: 'counter',
+      help: 'Datagrams the kernel dropped before the collector read them (receive buffer full), from /proc/net/udp.',
+      samples: read.map((state) => ({ labels: labels(state), value: state.kernelDrops ?? 0 })),
+    },
+    {
+      name: 'herald_collector_rx_queue_bytes', type: 'gauge', help: 'Bytes waiting in the collector socket\'s receive queue at the last sample.',
+      samples: read.map((state) => ({ labels: labels(state), value: state.rxQueueBytes ?? 0 })),
+    },
+    {
+      name: 'herald_collector_recv_buffer_bytes', type: 'gauge', help: 'UDP receive buffer the kernel granted the collector socket (recv_buffer_bytes, capped by net.core.rmem_max).',
+      samples: states.map((state) => ({ labels: labels(state), value: state.recvBuffer.grantedBytes })),
+    },
+  ];
 }

@@ -1,5 +1,6 @@
 import { HeraldError, toError } from '../errors/herald-error.js';
 import { INGEST_COUNTERS_SLOT } from '../runtime/ingest-counters.js';
+import { UDP_COLLECTORS_SLOT } from '../runtime/udp-collectors.js';
 import { isLoopbackHost, parseListen } from '../runtime/listen.js';
 import { MI_COMMANDS_SLOT, miCommandRegistry } from '../runtime/mi/registry.js';
 import { defineService, type Runtime, type Service } from '../runtime/service.js';
@@ -36,7 +37,10 @@ async function startMetrics(runtime: Runtime): Promise<Service> {
   const config = runtime.config.metrics;
   const metrics = new Metrics({ bus: runtime.bus });
   config.definitions.forEach((definition, i) => metrics.add(definition, `metrics.definitions[${i}]`));
-  const endpoint = createMetricsEndpoint({ bus: runtime.bus, metrics, ingest: () => runtime.slots.get(INGEST_COUNTERS_SLOT) });
+  const endpoint = createMetricsEndpoint({
+    bus: runtime.bus, metrics, ingest: () => runtime.slots.get(INGEST_COUNTERS_SLOT),
+    collectors: () => runtime.slots.get(UDP_COLLECTORS_SLOT),
+  });
   const scrape = await startScrapePort(runtime, endpoint).catch((error: unknown) => {
     metrics.close();
     throw error;

@@ -5,6 +5,7 @@ import type { Logger } from '../log/logger.js';
 import type { SlotTable } from '../runtime/slots.js';
 import type { StatusRegistry } from '../runtime/status/registry.js';
 import { STATUS_SLOT } from '../runtime/status.js';
+import { UDP_COLLECTORS_SLOT, type UdpCollectors } from '../runtime/udp-collectors.js';
 import type { MiCallContext } from '../runtime/mi/command.js';
 import { dispatchBody } from './dispatch.js';
 import { EventStreams } from './event-stream.js';
@@ -96,7 +97,7 @@ export function createMiServer(options: MiServerOptions): MiServer {
   });
   registerRpcRoute(app, options);
   app.get('/events/stream', (request, reply) => streamEvents(request, reply, streams));
-  app.get('/health', async (_request, reply) => health(reply, options.slots.get(STATUS_SLOT)));
+  app.get('/health', async (_request, reply) => health(reply, options.slots.get(STATUS_SLOT), options.slots.get(UDP_COLLECTORS_SLOT)));
   app.get('/metrics', async (_request, reply) => sendExposition(reply, options.slots.get(METRICS_SLOT)));
   return { app, streams };
 }
@@ -168,10 +169,22 @@ function streamEvents(request: FastifyRequest, reply: FastifyReply, streams: Eve
   streams.attach(reply.raw, filter);
 }
 
-function health(reply: FastifyReply, status: StatusRegistry | undefined): FastifyReply {
-  if (status === undefined || status.ready()) return reply.code(200).send({ status: 'ready' });
+/** Loss the kernel saw at each UDP collector, in either answer: a ready daemon can still be losing packets. */
+function collectorDetails(collectors: UdpCollectors | undefined): { collectors?: Array<Record<string, string | number>> } {
+  const list = collectors?.list() ?? [];
+  if (list.length === 0) return {};
+  return {
+    collectors: list.map((state) => ({
+      listener: state.listener, proto: state.proto, port: state.port,
+      ...(state.kernelDrops !== undefined ? { kernel_drops: state.kernelDrops, rx_queue_bytes: state.rxQueueBytes ?? 0 } : { kernel_drops: 'unavailable' }),
+    })),
+  };
+}
+
+function health(reply: FastifyReply, status: StatusRegistry | undefined, collectors: UdpCollectors | undefined): FastifyReply {
+  if (status === undefined || status.ready()) return reply.code(200).send({ status: 'ready', ...collectorDetails(collectors) });
   const notReady = status.groups().flatMap((group) => status.identifiers(group)
     .filter((identifier) => identifier.status < 0)
     .map((identifier) => ({ group, identifier: identifier.name, status: identifier.status, details: identifier.details })));
-  return reply.code(503).send({ status: 'not ready', not_ready: notReady });
+  return reply.code(503).send({ status: 'not ready', not_ready: notReady, ...collectorDetails(collectors) });
 }

@@ -1,5 +1,6 @@
 import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
 import { isIP, createServer, type Server, type Socket } from 'node:net';
+import { DEFAULT_RECV_BUFFER_BYTES } from '../config/sections/udp-collector.js';
 
 /*
  * A UDP socket and a TCP server on one port, as collectors that take both
@@ -26,9 +27,12 @@ export interface ListenPair {
   close(lingerMs?: number): Promise<void>;
 }
 
-export async function listenPair(host: string, port: number, handlers: PairHandlers, maxConnections: number): Promise<ListenPair> {
+/** `recvBufferBytes`: the UDP receive buffer asked of the kernel (see runtime/recv-buffer.ts for what it grants). */
+export async function listenPair(
+  host: string, port: number, handlers: PairHandlers, maxConnections: number, recvBufferBytes = DEFAULT_RECV_BUFFER_BYTES,
+): Promise<ListenPair> {
   for (let attempt = 1; ; attempt++) {
-    const udp = await bindUdp(host, port, handlers);
+    const udp = await bindUdp(host, port, handlers, recvBufferBytes);
     const boundPort = udp.address().port;
     try {
       const tcp = await listenTcp(host, boundPort, handlers, maxConnections);
@@ -41,8 +45,8 @@ export async function listenPair(host: string, port: number, handlers: PairHandl
   }
 }
 
-function bindUdp(host: string, port: number, handlers: PairHandlers): Promise<UdpSocket> {
-  const socket = createSocket({ type: isIP(host) === 6 ? 'udp6' : 'udp4', recvBufferSize: 4 * 1024 * 1024 });
+function bindUdp(host: string, port: number, handlers: PairHandlers, recvBufferBytes: number): Promise<UdpSocket> {
+  const socket = createSocket({ type: isIP(host) === 6 ? 'udp6' : 'udp4', recvBufferSize: recvBufferBytes });
   socket.on('message', (data, peer) => handlers.datagram(data, peer));
   return new Promise((resolve, reject) => {
     socket.once('error', reject);

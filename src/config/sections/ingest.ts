@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { udpCollectorOptions } from './udp-collector.js';
 
 /** Ingest: events in from Dovecot, OvenMediaEngine, OpenSIPS and HTTP. See docs/ingest.md. */
 const Unknown = (source: string) => Type.Union([Type.Literal('accept'), Type.Literal('reject')], {
@@ -23,6 +24,7 @@ const IngestOpensipsSection = Type.Object({
   listen: Type.String({ default: '127.0.0.1:8089', description: 'host:port for both UDP and TCP. Port 0 picks a free port (tests).' }),
   max_object_bytes: Type.Integer({ minimum: 256, default: 1024 * 1024, description: 'Largest JSON object on a TCP stream; a larger one is skipped and counted as `too_large`.' }),
   max_connections: Type.Integer({ minimum: 1, default: 64, description: 'Concurrent TCP connections; more are refused and counted as `busy`.' }),
+  ...udpCollectorOptions(),
   unknown: Unknown('OpenSIPS'),
 }, { additionalProperties: false, default: {} });
 

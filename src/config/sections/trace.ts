@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { LEVEL_NAMES } from '../../events/level.js';
+import { udpCollectorOptions } from './udp-collector.js';
 
 /** Message tracing: the trace store and the HEP / raw SIP collectors. See docs/trace.md. */
 export const HepSection = Type.Object({
@@ -18,11 +19,13 @@ export const HepSection = Type.Object({
     minimum: 100, default: 10_000,
     description: 'A HEP-over-TCP connection that stops in the middle of a packet for this long is closed (counted tcp_partial_closed).',
   }),
+  ...udpCollectorOptions(),
 }, { additionalProperties: false, default: {} });
 
 export const SipSection = Type.Object({
   enabled: Type.Boolean({ default: true, description: 'Start the raw SIP collector (UDP), for senders using Kamailio\'s `duplicate_uri`.' }),
   listen: Type.String({ default: '127.0.0.1:9061', description: 'host:port (UDP). Port 0 picks a free port (tests).' }),
+  ...udpCollectorOptions(),
 }, { additionalProperties: false, default: {} });
 
 export const TraceSection = Type.Object({

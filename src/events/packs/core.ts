@@ -149,6 +149,24 @@ export const E_HERALD_SPOOL_DROPPED = defineEvent({
   summary: 'spool of {socket} dropped {dropped} event(s) ({reason})',
 });
 
+export const E_HERALD_KERNEL_DROPS = defineEvent({
+  name: 'E_HERALD_KERNEL_DROPS',
+  pack: PACK,
+  category: 'core',
+  level: 'warning',
+  description: 'The kernel dropped datagrams meant for a UDP collector (HEP, raw SIP, OpenSIPS datagrams), mostly because its receive buffer was full: they never reached Herald. Sampled every `kernel_drops_interval_ms` of the collector, raised only when the counter grew. See docs/trace.md "Tuning the collector".',
+  params: {
+    listener: param.string('The collector: hep, sip or opensips.'),
+    proto: param.string('The transport, udp.'),
+    address: param.string('The local address the socket is bound to.'),
+    port: param.int('The local port.'),
+    drops: param.int('Datagrams dropped by the kernel since the socket was opened (the drops column of /proc/net/udp).'),
+    drops_since_last: param.int('Datagrams dropped since the previous sample.'),
+    rx_queue: param.int('Bytes waiting in the socket\'s receive queue at the sample.'),
+  },
+  summary: 'kernel dropped {drops_since_last} datagram(s) for {listener} {proto} {address}:{port} ({drops} in all, {rx_queue} bytes queued)',
+});
+
 export const corePack = [
   E_CORE_THRESHOLD,
   E_CORE_PKG_THRESHOLD,
@@ -159,4 +177,5 @@ export const corePack = [
   E_CORE_LOG,
   E_FLATSTORE_ROTATION,
   E_HERALD_SPOOL_DROPPED,
+  E_HERALD_KERNEL_DROPS,
 ] as const;

@@ -1,3 +1,4 @@
+import type { Socket as UdpSocket } from 'node:dgram';
 import type { Socket } from 'node:net';
 import { HepStreamDecoder } from '../../trace/hep/index.js';
 import { listenPair } from '../listen-pair.js';
@@ -17,6 +18,7 @@ export interface HepTcpTimeouts {
 export interface HepListeners {
   readonly host: string;
   readonly port: number;
+  readonly udp: UdpSocket;
   close(): Promise<void>;
 }
 
@@ -26,14 +28,14 @@ export interface HepListeners {
  * before it is destroyed. Senders keep HEP connections open for good.
  */
 export async function listenHep(
-  host: string, port: number, collector: HepCollector, maxConnections: number, timeouts: HepTcpTimeouts,
+  host: string, port: number, collector: HepCollector, maxConnections: number, timeouts: HepTcpTimeouts, recvBufferBytes?: number,
 ): Promise<HepListeners> {
   const pair = await listenPair(host, port, {
     datagram: (data, peer) => collector.datagram(data, `${peer.address}:${peer.port}`),
     connection: (socket) => serveConnection(socket, collector, timeouts),
     refused: () => collector.counters.add('tcp_refused'),
-  }, maxConnections);
-  return { host, port: pair.port, close: () => pair.close(1000) };
+  }, maxConnections, recvBufferBytes);
+  return { host, port: pair.port, udp: pair.udp, close: () => pair.close(1000) };
 }
 
 /** One HEP-over-TCP connection: a byte stream framed by the packets' own lengths. */

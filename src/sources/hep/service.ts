@@ -2,6 +2,7 @@ import { HeraldError } from '../../errors/herald-error.js';
 import { parseLevel } from '../../events/level.js';
 import { INGEST_COUNTERS_SLOT, registerIngestCounters } from '../../runtime/ingest-counters.js';
 import { parseListen } from '../../runtime/listen.js';
+import { watchUdpCollector } from '../../runtime/udp-collector-watch.js';
 import { SIP_PARSE_POOL_SLOT } from '../../trace/sip-pool/service.js';
 import { defineService, type Runtime, type Service } from '../../runtime/service.js';
 import { sharedTracer, TRACER_KEY } from '../../trace/tracer-service.js';
@@ -41,16 +42,20 @@ async function startHep(runtime: Runtime): Promise<Service | undefined> {
   const pool = sharedSipParsePool(runtime);
   const collector = new HepCollector({ tracer, bus: runtime.bus, logger: runtime.logger, authKey: config.auth_key, pool, logLevel: parseLevel(config.log_level) });
   const timeouts = { idleMs: config.tcp_idle_timeout_ms, partialFrameMs: config.tcp_frame_timeout_ms };
-  const listeners = await listenHep(host, port, collector, config.max_connections, timeouts).catch((error: Error) => {
+  const listeners = await listenHep(host, port, collector, config.max_connections, timeouts, config.recv_buffer_bytes).catch((error: Error) => {
     throw new HeraldError('HERALD_ERR_CONFIG', `Cannot listen for HEP on ${config.listen} (hep.listen): ${error.message}`, { cause: error });
   });
   const address: ListenerAddress = { host: listeners.host, port: listeners.port };
   runtime.slots.set(HEP_ADDRESS_KEY, address);
-  const unregister = registerIngestCounters(runtime.slots, 'hep', () => collector.counters.snapshot());
+  const watch = watchUdpCollector(runtime, {
+    listener: 'hep', configKey: 'hep', socket: listeners.udp, askedBytes: config.recv_buffer_bytes, intervalMs: config.kernel_drops_interval_ms,
+  });
+  const unregister = registerIngestCounters(runtime.slots, 'hep', () => ({ ...collector.counters.snapshot(), ...watch.counters() }));
   runtime.announce(`hep udp+tcp ${host.includes(':') ? `[${host}]` : host}:${listeners.port}${config.auth_key !== undefined ? ' (auth key required)' : ''}`);
   let closing: Promise<void> | undefined;
   const close = () => {
     // Packets already received are still in the parse pool: the tracer (closed after this service) gets them first.
+    watch.close();
     closing ??= listeners.close().then(() => collector.drain()).finally(() => {
       unregister();
       runtime.slots.delete(HEP_ADDRESS_KEY);

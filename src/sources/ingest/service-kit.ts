@@ -44,13 +44,15 @@ function daemonRunning(status: StatusRegistry): () => boolean {
 }
 
 /**
- * An intake whose counters show in `herald stats` (get_statistics `ingest.<name>`) and
+ * An intake whose counters (and `moreCounters`, e.g. a UDP socket's kernel drops) show in `herald stats` (get_statistics `ingest.<name>`) and
  * which shows in `herald status` as `ingest`/`<name>` with `details`. Returns it and its disposer.
  */
-export function publishedIntake(runtime: Runtime, name: string, details: string): { readonly intake: Intake; readonly unpublish: () => void } {
+export function publishedIntake(
+  runtime: Runtime, name: string, details: string, moreCounters: () => Record<string, number> = () => ({}),
+): { readonly intake: Intake; readonly unpublish: () => void } {
   const status = statusRegistryOf(runtime);
   const intake = new Intake(runtime.bus, daemonRunning(status));
-  const unregister = registerIngestCounters(runtime.slots, name, () => intake.stats.snapshot());
+  const unregister = registerIngestCounters(runtime.slots, name, () => ({ ...intake.stats.snapshot(), ...moreCounters() }));
   status.register('ingest', name, SR_STATUS.READY, details);
   return {
     intake,

@@ -24,6 +24,8 @@ export interface OpensipsListenerOptions {
   /** Largest stream object held while it arrives; a larger one is skipped and counted too_large. */
   readonly maxObjectBytes: number;
   readonly maxConnections: number;
+  /** UDP receive buffer asked of the kernel. */
+  readonly recvBufferBytes?: number;
   /** How often a paused connection looks at the bus again. */
   readonly pollMs?: number;
 }
@@ -86,5 +88,5 @@ export function listenOpensips(options: OpensipsListenerOptions): Promise<Listen
     },
     connection: (socket) => serveStream(socket, options),
     refused: () => intake.stats.rejected('busy'),
-  }, options.maxConnections);
+  }, options.maxConnections, options.recvBufferBytes);
 }

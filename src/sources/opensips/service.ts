@@ -2,6 +2,7 @@ import { INGEST_COUNTERS_SLOT } from '../../runtime/ingest-counters.js';
 import { parseListen, type ListenAddress } from '../../runtime/listen.js';
 import { defineService, type Runtime, type Service } from '../../runtime/service.js';
 import { STATUS_SLOT } from '../../runtime/status.js';
+import { watchUdpCollector, type UdpCollectorWatch } from '../../runtime/udp-collector-watch.js';
 import { ingestContext, listenError, publishedIntake } from '../ingest/service-kit.js';
 import { listenOpensips } from './listener.js';
 
@@ -18,21 +19,26 @@ async function startIngestOpensips(runtime: Runtime): Promise<Service | undefine
   const config = runtime.config.ingest.opensips;
   if (!config.enabled) return undefined;
   const { host, port } = parseListen(config.listen, 'ingest.opensips.listen');
-  const published = publishedIntake(runtime, 'opensips', `udp+tcp ${config.listen}`);
+  let watch: UdpCollectorWatch | undefined;
+  const published = publishedIntake(runtime, 'opensips', `udp+tcp ${config.listen}`, () => watch?.counters() ?? {});
   let pair;
   try {
     pair = await listenOpensips({
       host, port, intake: published.intake, ctx: ingestContext(runtime, 'opensips', config.unknown, undefined),
-      maxObjectBytes: config.max_object_bytes, maxConnections: config.max_connections,
+      maxObjectBytes: config.max_object_bytes, maxConnections: config.max_connections, recvBufferBytes: config.recv_buffer_bytes,
     });
   } catch (error) {
     published.unpublish();
     throw listenError('ingest.opensips.listen', config.listen, error);
   }
   const bound = pair;
+  watch = watchUdpCollector(runtime, {
+    listener: 'opensips', configKey: 'ingest.opensips', socket: pair.udp, askedBytes: config.recv_buffer_bytes, intervalMs: config.kernel_drops_interval_ms,
+  });
   runtime.slots.set(INGEST_OPENSIPS_ADDRESS_SLOT, { host, port: bound.port });
   runtime.announce(`ingest opensips udp+tcp ${host.includes(':') ? `[${host}]` : host}:${bound.port}`);
   const finish = () => {
+    watch?.close();
     published.unpublish();
     runtime.slots.delete(INGEST_OPENSIPS_ADDRESS_SLOT);
   };

@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { HeraldError } from '../../errors/herald-error.js';
 import { INGEST_COUNTERS_SLOT, registerIngestCounters } from '../../runtime/ingest-counters.js';
 import { parseListen } from '../../runtime/listen.js';
+import { watchUdpCollector } from '../../runtime/udp-collector-watch.js';
 import { SIP_PARSE_POOL_SLOT } from '../../trace/sip-pool/service.js';
 import { defineService, type Runtime, type Service } from '../../runtime/service.js';
 import { TRACER_KEY } from '../../trace/tracer-service.js';
@@ -28,7 +29,7 @@ async function startSip(runtime: Runtime): Promise<Service | undefined> {
   const { host, port } = parseListen(config.listen, 'sip.listen');
   const counters = new Counters();
   const warnings = new RateLimitedWarnings(runtime.logger);
-  const socket = createSocket({ type: isIP(host) === 6 ? 'udp6' : 'udp4', recvBufferSize: 4 * 1024 * 1024 });
+  const socket = createSocket({ type: isIP(host) === 6 ? 'udp6' : 'udp4', recvBufferSize: config.recv_buffer_bytes });
   await new Promise<void>((resolve, reject) => {
     socket.once('error', (error) => reject(new HeraldError('HERALD_ERR_CONFIG', `Cannot listen for SIP on ${config.listen} (sip.listen): ${error.message}`, { cause: error })));
     socket.bind(port, host, () => resolve());
@@ -38,11 +39,15 @@ async function startSip(runtime: Runtime): Promise<Service | undefined> {
   const receiver = new SipReceiver({ tracer, counters, warnings, bound, pool: sharedSipParsePool(runtime) });
   socket.on('message', (data, peer) => receiver.datagram(data, peer));
   runtime.slots.set(SIP_ADDRESS_KEY, bound);
-  const unregister = registerIngestCounters(runtime.slots, 'sip', () => counters.snapshot());
+  const watch = watchUdpCollector(runtime, {
+    listener: 'sip', configKey: 'sip', socket, askedBytes: config.recv_buffer_bytes, intervalMs: config.kernel_drops_interval_ms,
+  });
+  const unregister = registerIngestCounters(runtime.slots, 'sip', () => ({ ...counters.snapshot(), ...watch.counters() }));
   runtime.announce(`sip udp ${host.includes(':') ? `[${host}]` : host}:${bound.port}`);
   let closing: Promise<void> | undefined;
   const close = () => {
     // Datagrams already received may still be in the parse pool: the tracer (closed after this service) gets them first.
+    watch.close();
     closing ??= new Promise<void>((resolve) => socket.close(() => resolve())).then(() => receiver.drain()).finally(() => {
       unregister();
       runtime.slots.delete(SIP_ADDRESS_KEY);

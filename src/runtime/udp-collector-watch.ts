@@ -1,0 +1,111 @@
+import type { Socket as UdpSocket } from 'node:dgram';
+import { E_HERALD_KERNEL_DROPS } from '../events/packs/core.js';
+import { recvBufferGrant, recvBufferShortfall, type RecvBufferGrant } from './recv-buffer.js';
+import type { Runtime } from './service.js';
+import { SR_STATUS, statusRegistryOf } from './status.js';
+import { udpCollectors, type UdpCollectorState } from './udp-collectors.js';
+import { UdpSocketDrops, type KernelDropsReading, type UdpSocketDropsOptions } from './udp-socket-drops.js';
+
+/*
+ *  One UDP collector socket, watched from outside the receive path:
+ *
+ *   bind ─▶ receive buffer read back ─▶ less than asked? warn once, naming net.core.rmem_max
+ *   every intervalMs ─▶ /proc/net/udp[6] row ─▶ state (stats, status, /health, /metrics read it)
+ *                                             └▶ drops grew? E_HERALD_KERNEL_DROPS
+ *                     └▶ unreadable? warn once, status says "unavailable", carry on
+ */
+
+/** The status/report group the collector sockets show in (`herald status`). */
+export const COLLECTOR_STATUS_GROUP = 'collector';
+
+export interface UdpCollectorWatchOptions {
+  /** hep, sip or opensips: the event's `listener` and the status identifier's first word. */
+  readonly listener: string;
+  /** Config section of the collector, e.g. `hep` or `ingest.opensips`: warnings name `<key>.recv_buffer_bytes`. */
+  readonly configKey: string;
+  /** The bound socket, created with `recvBufferSize: askedBytes`. */
+  readonly socket: UdpSocket;
+  readonly askedBytes: number;
+  /** How often the kernel's counters are read. */
+  readonly intervalMs: number;
+  readonly proc?: UdpSocketDropsOptions;
+}
+
+export interface UdpCollectorWatch {
+  /** `kernel_drops` and `rx_queue_bytes` for the collector's get_statistics counters; empty while unreadable. */
+  counters(): Record<string, number>;
+  /** Resolves after one more sample (tests and shutdown read a settled counter). */
+  sample(): Promise<void>;
+  close(): void;
+}
+
+function where(state: Pick<UdpCollectorState, 'address' | 'port'>): string {
+  return `${state.address.includes(':') ? `[${state.address}]` : state.address}:${state.port}`;
+}
+
+function details(state: UdpCollectorState): string {
+  const buffer = `recv buffer ${state.recvBuffer.grantedBytes} bytes (asked ${state.recvBuffer.askedBytes})`;
+  if (state.unavailable !== undefined) return `${buffer}; kernel drops unavailable: ${state.unavailable}`;
+  if (state.kernelDrops === undefined) return buffer;
+  return `${buffer}; kernel drops ${state.kernelDrops}; rx_queue ${state.rxQueueBytes ?? 0} bytes`;
+}
+
+export function watchUdpCollector(runtime: Pick<Runtime, 'slots' | 'bus' | 'logger'>, options: UdpCollectorWatchOptions): UdpCollectorWatch {
+  const bound = options.socket.address();
+  const recvBuffer: RecvBufferGrant = recvBufferGrant(options.socket, options.askedBytes);
+  const identity = { address: bound.address, port: bound.port, family: bound.family === 'IPv6' ? 'IPv6' as const : 'IPv4' as const };
+  let state: UdpCollectorState = { listener: options.listener, proto: 'udp', address: identity.address, port: identity.port, recvBuffer };
+  const shortfall = recvBufferShortfall(recvBuffer, `${options.configKey}.recv_buffer_bytes`, `${options.listener} ${where(state)}`);
+  if (shortfall !== undefined) runtime.logger.warn({ listener: options.listener, ...recvBuffer }, shortfall);
+
+  const status = statusRegistryOf(runtime);
+  const identifier = `${options.listener} udp ${where(state)}`;
+  status.register(COLLECTOR_STATUS_GROUP, identifier, SR_STATUS.READY, details(state));
+  const removeState = udpCollectors(runtime.slots).add(() => state);
+  const reader = new UdpSocketDrops(identity, options.proc);
+  let warned = false;
+
+  const take = (reading: KernelDropsReading): void => {
+    if (!reading.ok) {
+      state = { ...state, kernelDrops: undefined, rxQueueBytes: undefined, unavailable: reading.reason };
+      if (!warned) runtime.logger.warn({ listener: options.listener, reason: reading.reason }, `Kernel drops of the ${identifier} collector cannot be read (${reading.reason}); herald status shows them as unavailable.`);
+      warned = true;
+    } else {
+      const since = reading.drops - (state.kernelDrops ?? 0);
+      state = { ...state, kernelDrops: reading.drops, rxQueueBytes: reading.rxQueueBytes, unavailable: undefined };
+      if (since > 0) {
+        runtime.bus.raise(E_HERALD_KERNEL_DROPS, {
+          listener: options.listener, proto: 'udp', address: identity.address, port: identity.port,
+          drops: reading.drops, drops_since_last: since, rx_queue: reading.rxQueueBytes,
+        }, { sourceId: `${options.listener}:udp:${where(state)}` });
+      }
+    }
+    status.setStatus(COLLECTOR_STATUS_GROUP, identifier, SR_STATUS.READY, details(state));
+  };
+
+  let inFlight: Promise<void> | undefined;
+  let closed = false;
+  const sample = (): Promise<void> => {
+    inFlight ??= reader.read().then((reading) => {
+      if (!closed) take(reading);
+    }).finally(() => {
+      inFlight = undefined;
+    });
+    return inFlight;
+  };
+  const timer = setInterval(() => void sample(), options.intervalMs);
+  timer.unref();
+  void sample();
+
+  return {
+    counters: (): Record<string, number> => (state.kernelDrops === undefined ? {} : { kernel_drops: state.kernelDrops, rx_queue_bytes: state.rxQueueBytes ?? 0 }),
+    sample,
+    close: () => {
+      if (closed) return;
+      closed = true;
+      clearInterval(timer);
+      removeState();
+      status.unregister(COLLECTOR_STATUS_GROUP, identifier);
+    },
+  };
+}

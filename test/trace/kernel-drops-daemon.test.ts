@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { once } from 'node:events';
+import { encodeHep3 } from '../../src/trace/hep/encode.js';
+
+/*
+ * Issue 11: the daemon lost half of a modest HEP load and every counter said 0 dropped.
+ * Here the kernel is made to drop for sure: `herald serve` with a 4 KiB receive buffer is
+ * stopped (SIGSTOP) while a burst arrives, so the kernel must drop what does not fit; the
+ * real CLI must then show those drops, and received + kernel drops must equal sent.
+ */
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const onLinux = process.platform === 'linux' && existsSync('/proc/net/udp') && existsSync('/proc/sys/net/core/rmem_max');
+const RMEM_MAX = onLinux ? Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8').trim()) : 0;
+
+interface Serve {
+  readonly child: ChildProcess;
+  readonly dir: string;
+  readonly config: string;
+  readonly hepPort: number;
+  readonly url: string;
+  readonly errors: () => string;
+}
+
+async function startServe(t: TestContext): Promise<Serve> {
+  const dir = await mkdtemp(join(tmpdir(), 'herald-kdrops-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const config = join(dir, 'herald.yaml');
+  await writeFile(config, JSON.stringify({
+    data_dir: join(dir, 'data'),
+    log: { level: 'warning' },
+    mi: { listen: '127.0.0.1:0' },
+    hep: { listen: '127.0.0.1:0', recv_buffer_bytes: 4096, kernel_drops_interval_ms: 100 },
+    // Twice what the kernel allows: the start-up must say so, naming the sysctl.
+    sip: { listen: '127.0.0.1:0', recv_buffer_bytes: RMEM_MAX * 2 },
+    ingest: { http: { enabled: false }, opensips: { enabled: false } },
+    subscribers: [{ socket: `jsonl:${join(dir, 'data', 'drops.log')}`, event: 'E_HERALD_KERNEL_DROPS' }],
+  }));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'serve', '--config', config], {
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HERALD_CONFIG: '' },
+  });
+  t.after(() => {
+    child.kill('SIGCONT');
+    child.kill('SIGKILL');
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', () => { if (stdout.includes('herald ready')) resolve(); });
+    child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
+  });
+  const hepPort = Number(/hep udp\+tcp 127\.0\.0\.1:(\d+)/.exec(stdout)?.[1]);
+  const url = /^mi (http:\/\/\S+)\/mi$/m.exec(stdout)?.[1] ?? '';
+  return { child, dir, config, hepPort, url, errors: () => stderr };
+}
+
+async function herald(serve: Serve, args: readonly string[]): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...args], { cwd: ROOT, env: { ...process.env, HERALD_CONFIG: serve.config, HERALD_URL: serve.url } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  const [code] = await once(child, 'exit');
+  assert.equal(code, 0, `herald ${args.join(' ')}: ${stderr}`);
+  return stdout;
+}
+
+/** Polls until `done` says yes (bounded: no timing is asserted, a miss fails with the last value). */
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
+  let value = await read();
+  for (let i = 0; i < 100 && !done(value); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    value = await read();
+  }
+  assert.ok(done(value), `${what}: ${JSON.stringify(value)}`);
+  return value;
+}
+
+test('kernel drops forced by a tiny receive buffer show in herald stats and status, add up with what was received, and raise E_HERALD_KERNEL_DROPS', {
+  skip: onLinux ? false : 'needs Linux /proc/net/udp',
+}, async (t) => {
+  const serve = await startServe(t);
+  // The receive-buffer warning names the key, the sysctl and its persistent form.
+  assert.match(serve.errors(), new RegExp(`sip\\.recv_buffer_bytes: asked ${RMEM_MAX * 2} bytes .* granted ${RMEM_MAX} .*sysctl -w net\\.core\\.rmem_max=${RMEM_MAX * 2}.*/etc/sysctl\\.d/`));
+
+  const packet = encodeHep3({ srcIp: '10.0.0.1', dstIp: '10.0.0.2', srcPort: 5060, dstPort: 5060, timeSec: 1, timeUsec: 0, payload: 'x'.repeat(900) });
+  const sent = 300;
+  const sender = createSocket('udp4');
+  t.after(() => sender.close());
+  serve.child.kill('SIGSTOP');
+  for (let i = 0; i < sent; i++) await new Promise<void>((resolve, reject) => sender.send(packet, serve.hepPort, '127.0.0.1', (e) => (e ? reject(e) : resolve())));
+  serve.child.kill('SIGCONT');
+
+  type Stats = { ingest: Record<string, Record<string, number>> };
+  const stats = await until(
+    async () => JSON.parse(await herald(serve, ['stats', '--json'])) as Stats,
+    (answer) => (answer.ingest.hep?.packets ?? 0) + (answer.ingest.hep?.kernel_drops ?? 0) === sent,
+    'hep packets + kernel_drops == sent',
+  );
+  const drops = stats.ingest.hep?.kernel_drops ?? 0;
+  assert.ok(drops > 0, `kernel_drops ${drops}`);
+  t.diagnostic(`sent ${sent}, received ${stats.ingest.hep?.packets ?? 0}, kernel drops ${drops}`);
+  // The table people read shows the same counter.
+  assert.match(await herald(serve, ['stats']), new RegExp(`^hep +kernel_drops +${drops} *$`, 'm'));
+
+  // herald status: each collector socket, what it asked and what the kernel granted.
+  const status = await herald(serve, ['status']);
+  assert.match(status, new RegExp(`collector +hep udp 127\\.0\\.0\\.1:${serve.hepPort} .*recv buffer \\d+ bytes \\(asked 4096\\); kernel drops ${drops};`));
+  assert.match(status, new RegExp(`collector +sip udp 127\\.0\\.0\\.1:\\d+ .*recv buffer ${RMEM_MAX} bytes \\(asked ${RMEM_MAX * 2}\\)`));
+
+  // The event reached its subscriber; its increments add up to the counter.
+  const events = await until(
+    async () => (await readFile(join(serve.dir, 'data', 'drops.log'), 'utf8').catch(() => '')).split('\n').filter(Boolean)
+      .map((line) => JSON.parse(line) as { type: string; params: { listener: string; drops: number; drops_since_last: number; port: number } }),
+    (list) => list.reduce((sum, event) => sum + event.params.drops_since_last, 0) === drops,
+    'E_HERALD_KERNEL_DROPS increments',
+  );
+  assert.ok(events.every((event) => event.type === 'E_HERALD_KERNEL_DROPS' && event.params.listener === 'hep' && event.params.port === serve.hepPort));
+  assert.equal(events.at(-1)?.params.drops, drops);
+});

@@ -112,6 +112,13 @@ test('kernel drops forced by a tiny receive buffer show in herald stats and stat
   // The table people read shows the same counter.
   assert.match(await herald(serve, ['stats']), new RegExp(`^hep +kernel_drops +${drops} *$`, 'm'));
 
+  // /health and /metrics read the same sample.
+  const health = await (await fetch(`${serve.url}/health`)).json() as { collectors: Array<{ listener: string; kernel_drops: number }> };
+  assert.equal(health.collectors.find((entry) => entry.listener === 'hep')?.kernel_drops, drops);
+  const token = (await readFile(join(serve.dir, 'data', 'mi.token'), 'utf8')).trim();
+  const metrics = await (await fetch(`${serve.url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
+  assert.match(metrics, new RegExp(`^herald_collector_kernel_drops_total\\{listener="hep",proto="udp",address="127\\.0\\.0\\.1",port="${serve.hepPort}"\\} ${drops}$`, 'm'));
+
   // herald status: each collector socket, what it asked and what the kernel granted.
   const status = await herald(serve, ['status']);
   assert.match(status, new RegExp(`collector +hep udp 127\\.0\\.0\\.1:${serve.hepPort} .*recv buffer \\d+ bytes \\(asked 4096\\); kernel drops ${drops};`));

@@ -13,7 +13,7 @@ export { LEVELS, LEVEL_ALIASES, LEVEL_NAMES, isLevel, levelRank, parseLevel } fr
 export type { Level } from './events/level.js';
 export type { JsonValue } from './events/json.js';
 export { nowUs } from './events/event.js';
-export type { HeraldEvent, RaiseOptions } from './events/event.js';
+export type { EventParent, HeraldEvent, RaiseOptions } from './events/event.js';
 export { validateParams } from './events/validate.js';
 export type { ParamProblem, ValidationResult } from './events/validate.js';
 export { Catalogue } from './events/catalogue.js';

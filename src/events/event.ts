@@ -20,6 +20,21 @@ export interface HeraldEvent {
   readonly summary: string | undefined;
   readonly cause: string | undefined;
   readonly snapshot: JsonValue | undefined;
+  /**
+   * Names of the params this event carries from its parent beyond its own declaration
+   * (serializers write them after the declared ones). Undefined when it has no parent.
+   */
+  readonly inherited?: readonly string[] | undefined;
+}
+
+/**
+ * What a raise can name as its parent (Dovecot's event tree): a raised event, an
+ * operation handle, or any object with params. The child carries the parent's
+ * params, its own winning; the parent's params are already flat, so a chain of
+ * parents flattens too.
+ */
+export interface EventParent {
+  readonly params: Readonly<Record<string, ParamValue | undefined>>;
 }
 
 /** Per-raise extras. Everything is optional. */
@@ -35,6 +50,8 @@ export interface RaiseOptions {
   readonly id?: string;
   /** The origin's own summary text (an ingested record); defaults to the catalogue template rendered. */
   readonly summary?: string;
+  /** The event (or operation) this one is a child of: its params are inherited (docs/metrics.md, Parent events). */
+  readonly parent?: EventParent;
 }
 
 const ORIGIN_MS = performance.timeOrigin;
@@ -76,13 +93,46 @@ export function renderSummary(template: string | undefined, params: Readonly<Rec
   return out;
 }
 
+/** The flattened params of a child and which of them only the parent declared. */
+interface Inherited {
+  readonly params: Readonly<Record<string, ParamValue | undefined>>;
+  readonly names: readonly string[] | undefined;
+}
+
+/**
+ * Dovecot's flattening: the parent's params, then the child's over them (later
+ * values win); a child value of `''` removes the field, inherited or not.
+ */
+export function inheritParams(
+  def: EventDef, parent: EventParent, own: Readonly<Record<string, ParamValue | undefined>>,
+): Inherited {
+  const params: Record<string, ParamValue | undefined> = {};
+  const from = parent.params;
+  for (const name of Object.keys(from)) if (from[name] !== undefined) params[name] = from[name];
+  for (const name of Object.keys(own)) {
+    const value = own[name];
+    if (value === '') delete params[name];
+    else if (value !== undefined) params[name] = value;
+  }
+  let names: string[] | undefined;
+  for (const name of Object.keys(params)) {
+    if (!Object.hasOwn(def.params, name)) (names ??= []).push(name);
+  }
+  return { params, names };
+}
+
 export function createEvent(
   def: EventDef,
-  params: Readonly<Record<string, ParamValue | undefined>>,
+  ownParams: Readonly<Record<string, ParamValue | undefined>>,
   options: RaiseOptions | undefined,
   defaultSourceId: string,
 ): HeraldEvent {
   const timeUs = options?.timeUs ?? nowUs();
+  // Without a parent (the common case) this is one property read.
+  const parent = options?.parent;
+  let params = ownParams;
+  let inherited: readonly string[] | undefined;
+  if (parent !== undefined) ({ params, names: inherited } = inheritParams(def, parent, ownParams));
   return {
     // A supplied time may lie in the past; the id orders by when the event was raised here.
     id: options?.id ?? newEventId(options?.timeUs === undefined ? timeUs / 1000 : Date.now()),
@@ -96,5 +146,6 @@ export function createEvent(
     summary: options?.summary ?? renderSummary(def.summary, params),
     cause: options?.cause ?? def.cause,
     snapshot: options?.snapshot,
+    inherited,
   };
 }

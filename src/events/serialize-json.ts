@@ -136,7 +136,7 @@ function valueJson(kind: ParamKind): ValueJson {
 
 type ParamsJson = (params: Readonly<Record<string, unknown>>) => string;
 
-/** Declared params first, in catalogue order, then the undeclared ones an open event carries. */
+/** Declared params first, in catalogue order, then the undeclared ones an open event (or a child, from its parent) carries. */
 function compileOpenParams(def: EventDef, declared: ParamsJson): ParamsJson {
   return (params) => {
     let out = declared(params);
@@ -149,9 +149,16 @@ function compileOpenParams(def: EventDef, declared: ParamsJson): ParamsJson {
   };
 }
 
-function compileParams(def: EventDef): ParamsJson {
+/** Both writers of one definition: a closed event's child carries undeclared params from its parent. */
+interface CompiledParams {
+  readonly declared: ParamsJson;
+  readonly all: ParamsJson;
+}
+
+function compileParams(def: EventDef): CompiledParams {
   const declared = compileDeclaredParams(def);
-  return def.open ? compileOpenParams(def, declared) : declared;
+  const all = compileOpenParams(def, declared);
+  return { declared: def.open ? all : declared, all };
 }
 
 function compileDeclaredParams(def: EventDef): ParamsJson {
@@ -183,7 +190,7 @@ function compileDeclaredParams(def: EventDef): ParamsJson {
  * head for the last level and sourceId seen (a batch usually repeats them).
  */
 class CompiledRecord {
-  readonly params: ParamsJson;
+  readonly #params: CompiledParams;
   readonly #after: string;
   #level = '';
   #sourceId: string | undefined;
@@ -193,8 +200,12 @@ class CompiledRecord {
   headQuoted = '';
 
   constructor(def: EventDef) {
-    this.params = compileParams(def);
+    this.#params = compileParams(def);
     this.#after = `","category":${quoteJson(def.category)},"type":${quoteJson(def.name)},"sourceId":`;
+  }
+
+  params(event: HeraldEvent): string {
+    return (event.inherited === undefined ? this.#params.declared : this.#params.all)(event.params);
   }
 
   prepare(level: string, sourceId: string): void {
@@ -222,7 +233,7 @@ function compiledFor(def: EventDef): CompiledRecord {
  * catalogue order; absent optional params are left out. Empty when there are none.
  */
 export function paramsJsonMembers(event: HeraldEvent): string {
-  return compiledFor(event.def).params(event.params);
+  return compiledFor(event.def).params(event);
 }
 
 function causeAndSnapshot(event: HeraldEvent): string {
@@ -280,7 +291,7 @@ export class JsonLineSerializer {
     } else {
       out = `${start}${c.headQuoted}${summary}","params":{`;
     }
-    return out + c.params(event.params) + closing;
+    return out + c.params(event) + closing;
   }
 
   /** Batches usually repeat one definition: skip the WeakMap then. */

@@ -7,6 +7,7 @@ import net, { type AddressInfo, type Socket } from 'node:net';
 import { test } from 'node:test';
 import { memoryStore } from '../../src/backends/memory/index.js';
 import type { HeraldEvent } from '../../src/events/event.js';
+import { eventToJsonLine } from '../../src/events/serialize-json.js';
 import { HTTP_CLIENT_ERROR, instrument } from '../../src/process/instrument/index.js';
 import { testBus } from '../helpers/bus.js';
 import { collect, until } from './helpers.js';
@@ -78,11 +79,41 @@ test('http.request raises http_request_finished with the status and the exact by
   });
   await until('server sockets closed', () => (server.sockets.every((s) => s.destroyed) ? true : undefined));
   const [upload, missing] = finished;
-  assert.deepEqual({ ...upload.params, bytes_in: 0, bytes_out: 0 }, { status_code: 200, attempts: 1, redirects: 0, bytes_in: 0, bytes_out: 0 });
+  // The server's sockets are closed by now and no longer know their peer's port.
+  const clientPort = upload.params.client_port;
+  assert.ok(typeof clientPort === 'number' && clientPort > 0);
+  assert.deepEqual({ ...upload.params, bytes_in: 0, bytes_out: 0 }, {
+    status_code: 200, attempts: 1, redirects: 0, bytes_in: 0, bytes_out: 0,
+    client_ip: '127.0.0.1', client_port: clientPort, ip: '127.0.0.1', port: server.port,
+  }, 'the request carries its own fields and, as a child of its connection, the connection\'s');
   assert.equal(upload.params.bytes_out, server.sockets[0].bytesRead, 'bytes_out is what the server read');
   assert.equal(upload.params.bytes_in, server.sockets[0].bytesWritten, 'bytes_in is what the server wrote');
   assert.ok((upload.params.bytes_out as number) > 1000);
   assert.equal(missing.params.status_code, 404);
+});
+
+test('parent events: http_request_finished is a child of its connection and carries its fields, in the record, filters and metrics', async (t) => {
+  const bus = testBus(t);
+  const store = await collect(bus, { filter: 'event=client_connection_connected OR event=http_request_finished' });
+  const server = await loopback(t);
+  // A filter on a field only the parent declares matches the child.
+  const byPort = await collect(bus, { filter: `event=http_request_finished AND port=${server.port}` });
+  t.after(instrument(bus, { http: true, net: true }));
+  assert.equal(await request(server.port, '/a'), 200);
+  const [connected, finished] = await until('the connection and its request', () => {
+    const pair = [named(store, 'client_connection_connected')[0], named(store, 'http_request_finished')[0]];
+    return pair.every((e) => e !== undefined) ? pair : undefined;
+  });
+  for (const field of ['client_ip', 'client_port', 'ip', 'port']) {
+    assert.equal(finished.params[field], connected.params[field], `${field} inherited from the connection`);
+  }
+  assert.equal(finished.params.status_code, 200, 'the request keeps its own fields');
+  const record = JSON.parse(eventToJsonLine(finished)) as { params: Record<string, unknown> };
+  assert.deepEqual(Object.keys(record.params), ['status_code', 'attempts', 'redirects', 'bytes_in', 'bytes_out', 'client_ip', 'client_port', 'ip', 'port'],
+    'flat record: own fields in catalogue order, then the inherited ones');
+  assert.equal(record.params.port, server.port, 'typed: the port stays a number');
+  await byPort.waitFor(1);
+  assert.equal(byPort.events[0].params.status_code, 200);
 });
 
 test('keep-alive: requests sharing one socket each get their own bytes', async (t) => {

@@ -6,6 +6,11 @@ import type { HeraldEvent } from '../../src/events/event.js';
 import { Intake } from '../../src/sources/ingest/intake.js';
 import { createIngestHttpServer } from '../../src/sources/http/server.js';
 import { testBus } from '../helpers/bus.js';
+import { Value } from '@sinclair/typebox/value';
+import { eventToJsonLine } from '../../src/events/serialize-json.js';
+import { MetricDefinitionSchema, type MetricDefinition } from '../../src/metrics/definition.js';
+import { dumpTable, parseDumpFields } from '../../src/metrics/dump.js';
+import { Metrics } from '../../src/metrics/metrics.js';
 import { dovecotBodies, ingestContext } from './ingest-helpers.js';
 
 async function start(t: { after(fn: () => void | Promise<void>): void }, token?: string, maxBodyBytes = 1 << 20, maxQueueEvents = 10_000) {
@@ -94,4 +99,26 @@ test('back-pressure: with a subscriber queue full, POSTs get 429 + Retry-After a
   assert.equal(records.intake.stats.get('rejected.busy'), 1);
   assert.equal(seen.length, raised, 'nothing raised while refused');
   assert.equal(bus.statistics().totals.dropped, 0, 'and nothing dropped by the bus');
+});
+
+test('POST /ingest/dovecot: the exporter\'s flattened parent fields stay flat (no parent link), and group_by can use them', async (t) => {
+  const { bus, seen, url } = await start(t);
+  const metrics = new Metrics({ bus });
+  metrics.add(Value.Default(MetricDefinitionSchema, {
+    name: 'imap_by_user', filter: 'event=imap_command_finished', fields: ['bytes_out'], group_by: ['user', 'cmd_name'],
+  }) as MetricDefinition);
+  const commands = dovecotBodies('dovecot-json').filter(({ body }) => body.toString().includes('"imap_command_finished"'));
+  assert.ok(commands.length >= 2, 'the recordings hold IMAP commands');
+  for (const { body } of commands) {
+    assert.equal((await fetch(`${url}/ingest/dovecot`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).status, 204);
+  }
+  const received = seen.filter((event) => event.name === 'imap_command_finished');
+  assert.equal(received.length, commands.length);
+  // `user` and `session` come from the IMAP session, Dovecot's parent of the command; the exporter flattened them.
+  const record = JSON.parse(eventToJsonLine(received[0])) as { params: Record<string, unknown> };
+  assert.equal(record.params.user, 'alice');
+  assert.equal(typeof record.params.session, 'string');
+  assert.equal(received[0].inherited, undefined, 'ingest keeps the record as sent: no parent of its own');
+  const table = dumpTable(metrics.dump(), parseDumpFields('count'));
+  assert.deepEqual(table.rows.find((r) => r[0] === 'imap_by_user_alice' && r[1] === 'bytes_out')?.slice(2), [commands.length]);
 });

@@ -23,6 +23,13 @@ export function textBody(event: HeraldEvent, eventId: boolean): string {
     const value = event.params[name];
     if (value !== undefined) out += line(name, valueText(value));
   }
+  // A child's fields from its parent follow its own, as in the JSON record.
+  if (event.inherited !== undefined) {
+    for (const name of event.inherited) {
+      const value = event.params[name];
+      if (value !== undefined) out += line(name, valueText(value));
+    }
+  }
   if (eventId) out += line('event_id', event.id);
   return `${out}\n`;
 }

@@ -19,6 +19,8 @@ interface SpooledEvent {
   readonly cause?: string;
   readonly snapshot?: JsonValue;
   readonly params: Readonly<Record<string, unknown>>;
+  /** Params from a parent, beyond the event's own declaration (HeraldEvent.inherited). */
+  readonly inherited?: readonly string[];
 }
 
 /*
@@ -44,6 +46,7 @@ export function encodeSpooled(event: HeraldEvent): Buffer {
     ...(event.cause !== undefined ? { cause: event.cause } : {}),
     ...(event.snapshot !== undefined ? { snapshot: event.snapshot } : {}),
     params: event.params,
+    ...(event.inherited !== undefined ? { inherited: event.inherited } : {}),
   };
   return Buffer.from(JSON.stringify(record, replacer));
 }
@@ -55,7 +58,9 @@ export function decodeSpooled(payload: Buffer, catalogue: Catalogue): HeraldEven
   const record = (text.includes('\\u0000') ? JSON.parse(text, reviver) : JSON.parse(text)) as SpooledEvent;
   const def = catalogue.get(record.name);
   if (def === undefined) return undefined;
-  return createEvent(def, record.params as Readonly<Record<string, ParamValue | undefined>>, {
+  const event = createEvent(def, record.params as Readonly<Record<string, ParamValue | undefined>>, {
     id: record.id, timeUs: record.timeUs, level: record.level, sourceId: record.sourceId, cause: record.cause, snapshot: record.snapshot,
   }, record.sourceId);
+  // The params are already flat: only the note of which came from the parent is put back.
+  return record.inherited === undefined ? event : { ...event, inherited: record.inherited };
 }

@@ -3,15 +3,9 @@ import {
   client_connection_connected, client_connection_disconnected,
   server_connection_connected, server_connection_disconnected,
 } from '../../events/packs/dovecot.js';
-import { observeSockets, whenConnected, type Endpoints, type SocketSide } from '../hooks/sockets.js';
+import { observeSockets, whenConnected } from '../hooks/sockets.js';
 import { attachWhileListened, type InstrumentBus } from './attach-while-listened.js';
-
-/** Dovecot's fields: `client_*` is the end that connected, `ip`/`port` the end connected to. */
-function fieldsOf(ends: Endpoints, side: SocketSide) {
-  return side === 'client'
-    ? { client_ip: ends.localIp, client_port: ends.localPort, ip: ends.remoteIp, port: ends.remotePort }
-    : { client_ip: ends.remoteIp, client_port: ends.remotePort, ip: ends.localIp, port: ends.localPort };
-}
+import { connectionFields } from './connection-parent.js';
 
 /**
  * Who closed first decides the reason, in Dovecot's words: the peer's FIN
@@ -50,7 +44,7 @@ export function instrumentConnections(bus: InstrumentBus): () => void {
       : [server_connection_connected, server_connection_disconnected];
     if (!bus.enabled(connected) && !bus.enabled(disconnected)) return;
     whenConnected(socket, (ends) => {
-      const fields = fieldsOf(ends, side);
+      const fields = connectionFields(ends, side);
       if (side === 'client') bus.raise(client_connection_connected, fields);
       else bus.raise(server_connection_connected, { ...fields, bytes_in: socket.bytesRead, bytes_out: socket.bytesWritten });
       const reason = trackReason(socket);

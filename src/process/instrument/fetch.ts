@@ -3,6 +3,7 @@ import type { Bus } from '../../bus/bus.js';
 import { http_request_finished, http_request_redirected } from '../../events/packs/dovecot.js';
 import { subscribeAll } from '../threshold-sources/http.js';
 import { attachWhileListened, type InstrumentBus } from './attach-while-listened.js';
+import { clientConnectionParent, rememberConnection } from './connection-parent.js';
 import { httpErrorStatus } from './error-codes.js';
 import { newLogical, normalizeUrl, WaitingRequests, type Logical } from './fetch-requests.js';
 
@@ -79,12 +80,12 @@ class HopTracker {
     this.#live = live;
   }
 
-  /** Raises http_request_finished once for a logical request. */
-  finish(logical: Logical, status: number): void {
+  /** Raises http_request_finished once for a logical request, as a child of the connection its last hop used. */
+  finish(logical: Logical, status: number, socket?: Socket): void {
     if (logical.done) return;
     logical.done = true;
     this.#waiting.forget(logical);
-    if (this.#live()) this.#bus.raise(http_request_finished, params(logical, status));
+    if (this.#live()) this.#bus.raise(http_request_finished, params(logical, status), { parent: clientConnectionParent(socket) });
   }
 
   start(request: UndiciRequest): void {
@@ -106,6 +107,7 @@ class HopTracker {
     const hop = this.#hops.get(request);
     if (hop === undefined) return;
     hop.socket = socket;
+    rememberConnection(socket);
     hop.readAtStart = socket.bytesRead;
     hop.writtenAtStart = socket.bytesWritten;
   }
@@ -127,12 +129,12 @@ class HopTracker {
       logical.bytesIn += socket.bytesRead - hop.readAtStart;
       logical.bytesOut += socket.bytesWritten - hop.writtenAtStart;
     }
-    if (error !== undefined) return this.finish(logical, httpErrorStatus(error));
+    if (error !== undefined) return this.finish(logical, httpErrorStatus(error), socket);
     const target = hop.location === undefined ? undefined : normalizeUrl(hop.location, hop.url);
-    if (!logical.follow || !REDIRECTS.has(hop.status) || target === undefined) return this.finish(logical, hop.status);
+    if (!logical.follow || !REDIRECTS.has(hop.status) || target === undefined) return this.finish(logical, hop.status, socket);
     logical.redirects++;
     this.#waiting.expect(target, logical);
-    if (this.#live()) this.#bus.raise(http_request_redirected, params(logical, hop.status));
+    if (this.#live()) this.#bus.raise(http_request_redirected, params(logical, hop.status), { parent: clientConnectionParent(socket) });
   }
 
   handlers(): Record<string, (message: unknown) => void> {

@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import { http_request_finished } from '../../events/packs/dovecot.js';
 import { subscribeAll } from '../threshold-sources/http.js';
 import { attachWhileListened, type InstrumentBus } from './attach-while-listened.js';
+import { clientConnectionParent, rememberConnection } from './connection-parent.js';
 import { httpErrorStatus } from './error-codes.js';
 
 /** Socket counters already attributed to earlier requests on a keep-alive socket. */
@@ -21,6 +22,8 @@ interface Counted {
  *   lost, 9008 timed out, …);
  * - `attempts` 1 and `redirects` 0: Node's http client neither retries nor
  *   follows redirects;
+ * - the connection's fields (`client_ip`, `client_port`, `ip`, `port`), inherited
+ *   from the connection as its parent, when one was made;
  * - `bytes_in`/`bytes_out`: what the socket read and wrote for this request,
  *   status line and headers included. Node publishes the request once it is
  *   written, so the counters cannot be sampled before; instead a keep-alive
@@ -31,14 +34,18 @@ export function instrumentHttpClient(bus: InstrumentBus): () => void {
   const counted = new WeakMap<Socket, Counted>();
   // One listener function for every request ('this' is the request): no closure per request.
   function onClose(this: ClientRequest): void {
-    if (live) bus.raise(http_request_finished, finishedParams(this, counted));
+    // The request is a child of its connection: it carries client_ip, client_port, ip and port.
+    if (live) bus.raise(http_request_finished, finishedParams(this, counted), { parent: clientConnectionParent(this.socket ?? undefined) });
   }
   const dispose = attachWhileListened(bus, [http_request_finished], () => subscribeAll({
     'http.client.request.start': (message) => {
       // Nobody listening when the request starts: skip it entirely.
       if (!bus.enabled(http_request_finished)) return;
       // 'close' fires once per request; `on` spares the once-wrapper on this hot path.
-      (message as { request: ClientRequest }).request.on('close', onClose);
+      const request = (message as { request: ClientRequest }).request;
+      request.on('close', onClose);
+      if (request.socket !== null) rememberConnection(request.socket);
+      else request.once('socket', rememberConnection);
     },
   }));
   return () => {

@@ -40,7 +40,7 @@ export type { DeliveryOptions } from './bus/delivery-runner.js';
 
 // Backends
 export { WRITE_OK } from './bus/backend.js';
-export type { Backend, BackendContext, BackendFactory, WriteResult } from './bus/backend.js';
+export type { Backend, BackendContext, BackendFactory, DestinationCheck, DestinationContext, NetworkDestination, WriteResult } from './bus/backend.js';
 export { BackendRegistry } from './bus/backend-registry.js';
 export { registerShippedBackends } from './backends/index.js';
 export {

@@ -57,10 +57,40 @@ export interface BackendContext {
   raise(def: EventDef, params: Readonly<Record<string, ParamValue | undefined>>, options?: RaiseOptions): void;
 }
 
+/**
+ * A host and port a backend connects or sends to: `host` as the socket names it, an IP
+ * literal (IPv6 without brackets) or a name, never resolved.
+ */
+export interface NetworkDestination {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** What `BackendFactory.destinations` may ask of the bus. */
+export interface DestinationContext {
+  /** The destinations of another socket (`virtual:` children), through its own factory. */
+  destinationsOf(socket: string): readonly NetworkDestination[];
+}
+
+/**
+ * Checks where a run-time subscription would connect before anything is created; throws
+ * HeraldError HERALD_ERR_NOT_ALLOWED to refuse (serve: delivery.allowed_destinations).
+ */
+export type DestinationCheck = (socket: string, destinations: readonly NetworkDestination[]) => void;
+
 /** Creates backends for one transport (`jsonl`, `flatstore`, `memory`, …). */
 export interface BackendFactory {
   readonly transport: string;
   readonly description: string;
+  /**
+   * Every host:port a socket of this transport makes Herald connect or send to, read from
+   * the socket alone: nothing is resolved, opened or created. The bus hands it to its
+   * DestinationCheck before a run-time (MI, CLI) subscription exists. Return [] for a
+   * transport that touches no host (files, memory). A factory without it cannot be
+   * subscribed at run time while a check is in force: only the config may subscribe it.
+   * @throws HeraldError HERALD_ERR_BAD_SOCKET as create does.
+   */
+  destinations?(address: SocketAddress, ctx: DestinationContext): readonly NetworkDestination[];
   /**
    * Validates the socket and builds a backend. Throws HeraldError for bad
    * sockets or refused paths, so a subscribe fails loudly and nothing is created.

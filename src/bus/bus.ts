@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { HeraldError, toError } from '../errors/herald-error.js';
+import { HeraldError, isHeraldError, toError } from '../errors/herald-error.js';
 import { Catalogue } from '../events/catalogue.js';
 import type { EventDef } from '../events/define.js';
 import { createEvent, type HeraldEvent, type RaiseOptions } from '../events/event.js';
@@ -8,9 +8,10 @@ import { E_HERALD_SPOOL_DROPPED } from '../events/packs/core.js';
 import type { ParamsOf, ParamShape, ParamValue } from '../events/params.js';
 import { validateParams } from '../events/validate.js';
 import { silentLogger, type Logger } from '../log/logger.js';
-import type { Backend, BackendContext } from './backend.js';
+import type { Backend, BackendContext, DestinationCheck } from './backend.js';
 import { BackendPool } from './backend-pool.js';
 import { BackendRegistry } from './backend-registry.js';
+import { destinationsOf } from './destinations.js';
 import { parseSocket } from './socket.js';
 import { DEFAULT_DELIVERY, DeliveryRunner, type DeliveryOptions } from './delivery-runner.js';
 import { DEFAULT_SPOOL, SpoolRunner, type SpoolOptions } from './spool/spool-runner.js';
@@ -38,6 +39,12 @@ export interface BusOptions {
   readonly maxSubscriptions?: number;
   /** Bounds of at-least-once subscribers' disk spools, under `<dataDir>/spool/`. */
   readonly spool?: Partial<SpoolOptions>;
+  /**
+   * Runs on every subscribe that is not `trusted`, before anything is created, with the hosts
+   * the socket's factory declares; a throw refuses it and is counted (totals.refused).
+   * Default: none (serve: delivery.allowed_destinations).
+   */
+  readonly checkDestinations?: DestinationCheck;
 }
 
 export interface SubscribeOptions {
@@ -47,6 +54,8 @@ export interface SubscribeOptions {
   readonly expire?: number;
   /** Default `at-most-once`. `at-least-once` spools to disk and survives restarts (docs/backends.md). */
   readonly delivery?: DeliveryMode;
+  /** The operator's own subscription (herald.yaml): not put to BusOptions.checkDestinations. */
+  readonly trusted?: boolean;
 }
 
 export type SubscribeResult =
@@ -75,6 +84,7 @@ export class Bus {
   readonly #abort = new AbortController();
   readonly #onSettled = (batch: readonly HeraldEvent[], outcome: 'delivered' | 'failed') => this.#counters.settled(batch, outcome);
   readonly #maxSubscriptions: number;
+  readonly #checkDestinations: DestinationCheck | undefined;
   /** Subscribes past the limit check, still opening their backend. */
   #opening = 0;
   #nextId = 1;
@@ -94,6 +104,7 @@ export class Bus {
     this.#defaultSourceId = options.defaultSourceId ?? 'herald';
     this.#now = options.now ?? Date.now;
     this.#maxSubscriptions = options.maxSubscriptions ?? Number.POSITIVE_INFINITY;
+    this.#checkDestinations = options.checkDestinations;
     const ctx: BackendContext = {
       catalogue: this.catalogue,
       logger: this.logger,
@@ -146,7 +157,8 @@ export class Bus {
   /**
    * Subscribes `socket` to an event or a filter. Subscribing the same socket and
    * target again refreshes it (time resets, new expiry replaces the old); `expire: 0`
-   * unsubscribes. Rejects with HeraldError when the socket or target is bad, or
+   * unsubscribes. Rejects with HeraldError when the socket or target is bad,
+   * HERALD_ERR_NOT_ALLOWED when checkDestinations refuses it (unless `trusted`), or
    * HERALD_ERR_LIMIT when maxSubscriptions are live.
    */
   async subscribe(socket: string, options: SubscribeOptions): Promise<SubscribeResult> {
@@ -154,6 +166,7 @@ export class Bus {
     const target = this.#target(options);
     const expire = normaliseExpire(options.expire);
     if (expire === 0) return { action: 'unsubscribed', removed: await this.unsubscribe(socket, target) };
+    if (options.trusted !== true) this.#confine(socket.trim());
     const key = subscriptionKey(socket.trim(), target);
     const existing = this.#index.get(key);
     if (existing !== undefined) {
@@ -365,6 +378,18 @@ export class Bus {
     this.#leaving.delete(sub);
     if (discarded > 0) this.logger.warn({ socket: sub.socket, reason, discarded }, 'Queued events were discarded when the subscriber was removed.');
     await this.#pool.release(sub.socket);
+  }
+
+  /** Confinement before existence: the destinations are checked before a backend or spool is made. */
+  #confine(socket: string): void {
+    if (this.#checkDestinations === undefined) return;
+    try {
+      this.#checkDestinations(socket, destinationsOf(this.backends, socket));
+    } catch (error) {
+      // A bad socket is the caller's typo; a refusal is what the count is for.
+      if (isHeraldError(error) && error.code === 'HERALD_ERR_NOT_ALLOWED') this.#counters.refusedSubscription();
+      throw error;
+    }
   }
 
   /** One spool directory per subscription (socket and target), so a restart finds its own events again. */

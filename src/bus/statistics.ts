@@ -25,6 +25,8 @@ export interface BusStatistics {
     readonly queued: number;
     /** Queued events thrown away, by reason (also counted in `dropped`). */
     readonly discarded: Readonly<Record<DiscardReason, number>>;
+    /** Run-time subscriptions refused because of where they would connect (delivery.allowed_destinations). */
+    readonly refused: number;
   };
 }
 
@@ -40,6 +42,12 @@ export class EventCounters {
   /** What removed subscribers had counted: totals never go down when one goes (issue 12 point 12). */
   readonly #retired = { delivered: 0, dropped: 0, failed: 0 };
   readonly #discarded: Record<DiscardReason, number> = { unsubscribe: 0, expiry: 0, shutdown: 0 };
+  #refused = 0;
+
+  /** A run-time subscription was refused by the destination check. */
+  refusedSubscription(): void {
+    this.#refused++;
+  }
 
   /** Keeps a removed subscriber's counters in the totals; `discarded` of its dropped were thrown away for `reason`. */
   retire(counters: SubscriberTotals, discarded: number, reason: DiscardReason): void {
@@ -89,6 +97,7 @@ export class EventCounters {
         failed: this.#retired.failed + sum((s) => s.failed),
         queued: subscribers.reduce((total, s) => total + s.queueDepth, 0),
         discarded: { ...this.#discarded },
+        refused: this.#refused,
       },
     };
   }

@@ -69,6 +69,8 @@ function guardFactory(factory: BackendFactory): BackendFactory {
   return {
     transport: factory.transport,
     description: factory.description,
+    // Where it connects is the wrapped factory's to say (delivery.allowed_destinations).
+    ...(factory.destinations !== undefined ? { destinations: factory.destinations.bind(factory) } : {}),
     create: (address, ctx) => guardBackend(factory.create(address, ctx)),
     [GUARDED]: true,
   } as BackendFactory;

@@ -30,3 +30,6 @@ export type { MiParamProblem } from './mi/params.js';
 export { MiCommandRegistry, miCommandRegistry, MI_COMMANDS_SLOT } from './mi/registry.js';
 export { RpcError, RPC_ERROR } from './mi/rpc-error.js';
 export type { JsonRpcErrorObject } from './mi/rpc-error.js';
+export { createAllowList, parseDestinationPattern } from './destination-patterns.js';
+export type { DestinationAllowList } from './destination-patterns.js';
+export { subscriberDestinationCheck, SUBSCRIBER_DESTINATIONS_KEY } from './subscriber-destinations.js';

@@ -6,9 +6,9 @@ import type { HeraldConfig } from '../config/schema.js';
 import { HeraldError } from '../errors/herald-error.js';
 import { createDefaultCatalogue } from '../events/packs/index.js';
 import { parseAutoScaleProfile } from '../process/autoscale/profile.js';
+import { parseDestinationPattern } from '../runtime/destination-patterns.js';
 import { checkHttpLimits } from '../runtime/http-limits.js';
 import { parseListen } from '../runtime/listen.js';
-import { parseDestinationPattern } from '../trace/destination-policy.js';
 import { parseTraceId } from '../trace/tracer-ids.js';
 
 /*
@@ -55,7 +55,9 @@ export function checkServeConfig(config: HeraldConfig, origin = 'config'): void 
   const profile = config.core_events.autoscale.profile;
   if (profile.trim() !== '') attempt(problems, 'core_events.autoscale.profile', () => parseAutoScaleProfile(profile));
   config.trace.ids.forEach((text, index) => attempt(problems, `trace.ids[${index}]`, () => parseTraceId(text)));
-  config.trace.allowed_destinations.forEach((text, index) => attempt(problems, `trace.allowed_destinations[${index}]`, () => parseDestinationPattern(text)));
+  for (const [key, patterns] of [['trace.allowed_destinations', config.trace.allowed_destinations], ['delivery.allowed_destinations', config.delivery.allowed_destinations]] as const) {
+    patterns.forEach((text, index) => attempt(problems, `${key}[${index}]`, () => parseDestinationPattern(text, key)));
+  }
   for (const [key, value] of [['mi.listen', config.mi.listen], ['hep.listen', config.hep.listen], ['sip.listen', config.sip.listen]] as const) {
     attempt(problems, key, () => parseListen(value, key));
   }

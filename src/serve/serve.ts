@@ -20,6 +20,7 @@ import type { Runtime, Service, ServiceStarter } from '../runtime/service.js';
 import { SlotTable, type SlotKey } from '../runtime/slots.js';
 import { STATUS_SLOT } from '../runtime/status.js';
 import { SR_STATUS, StatusRegistry } from '../runtime/status/registry.js';
+import { subscriberDestinationCheck } from '../runtime/subscriber-destinations.js';
 import { stopServices } from './stop.js';
 import { SERVICES } from './services.js';
 
@@ -83,6 +84,8 @@ export async function startDaemon(options: ServeOptions = {}): Promise<Daemon> {
       lingerMs: config.delivery.linger_ms,
     },
     spool: { maxBytes: config.delivery.spool_max_bytes, whenFull: config.delivery.spool_full, fsync: config.delivery.spool_fsync },
+    // MI, CLI and restored subscriptions; the config's own are trusted (subscribeFromConfig).
+    checkDestinations: subscriberDestinationCheck(config.delivery.allowed_destinations),
   });
   const status = new StatusRegistry({ bus });
   status.register('core', 'main', SR_STATUS.CORE_INITIALIZING, 'starting');
@@ -143,7 +146,7 @@ async function subscribeFromConfig(runtime: Runtime): Promise<Set<string>> {
       { socket: `sqlite:${runtime.dataDir}/${DEFAULT_EVENT_STORE_FILE}`, filter: 'level>=info' },
     ];
   for (const [index, entry] of entries.entries()) {
-    const result = await runtime.bus.subscribe(entry.socket, entry).catch((error: Error) => {
+    const result = await runtime.bus.subscribe(entry.socket, { ...entry, trusted: true }).catch((error: Error) => {
       throw new HeraldError('HERALD_ERR_CONFIG', `Invalid config: subscribers[${index}] (${entry.socket}): ${error.message}`, { cause: error });
     });
     if (result.action !== 'unsubscribed') runtime.announce(`subscriber ${entry.socket} (${entry.event ?? entry.filter})`);

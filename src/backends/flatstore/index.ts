@@ -6,6 +6,7 @@ import { confinePath } from '../../runtime/files-roots.js';
 import { socketOptions } from '../shared/socket-schema.js';
 import { createFlatstoreEncoder } from './encode.js';
 import { FlatstoreOptionsSchema, type FlatstoreConfig } from './schema.js';
+import { NO_DESTINATIONS } from '../shared/destinations.js';
 
 export interface FlatstoreFactoryOptions {
   /** Defaults for every flatstore socket (the `flatstore:` config section); socket query options win. */
@@ -27,6 +28,7 @@ export function createFlatstoreFactory(options: FlatstoreFactoryOptions = {}): B
   const maxPermissions = options.maxPermissions ?? DEFAULT_MAX_PERMISSIONS;
   return {
     transport: 'flatstore',
+    destinations: NO_DESTINATIONS,
     description: 'OpenSIPS-compatible delimited text file, one event per line (docs/backends/flatstore.md).',
     create(address, ctx) {
       const o = socketOptions(address.socket, FlatstoreOptionsSchema, address.options, defaults);

@@ -7,6 +7,7 @@ import { confinePath } from '../../runtime/files-roots.js';
 import { socketOptions } from '../shared/socket-schema.js';
 import { NO_ROTATION } from '../shared/rotation.js';
 import { JsonlOptionsSchema, type JsonlConfig } from './schema.js';
+import { NO_DESTINATIONS } from '../shared/destinations.js';
 
 export interface JsonlFactoryOptions {
   /** Defaults for every jsonl socket (the `jsonl:` config section); socket query options win. */
@@ -28,6 +29,7 @@ export function createJsonlFactory(options: JsonlFactoryOptions = {}): BackendFa
   const maxPermissions = options.maxPermissions ?? DEFAULT_MAX_PERMISSIONS;
   return {
     transport: 'jsonl',
+    destinations: NO_DESTINATIONS,
     description: 'JSON-lines event log with daily rolling (docs/backends/jsonl.md).',
     create(address, ctx) {
       const o = socketOptions(address.socket, JsonlOptionsSchema, address.options, defaults);

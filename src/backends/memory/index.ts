@@ -1,5 +1,6 @@
 import { WRITE_OK, type Backend, type BackendFactory, type WriteResult } from '../../bus/backend.js';
 import type { HeraldEvent } from '../../events/event.js';
+import { NO_DESTINATIONS } from '../shared/destinations.js';
 
 /** A named in-memory store; `memory:NAME` subscribers append to it. For tests and embedding. */
 export class MemoryStore {
@@ -81,6 +82,7 @@ class MemoryBackend implements Backend {
 
 export const memoryBackend: BackendFactory = {
   transport: 'memory',
+  destinations: NO_DESTINATIONS,
   description: 'In-process store, read with memoryStore(NAME). For tests and embedding.',
   create: (address) => new MemoryBackend(address.address),
 };

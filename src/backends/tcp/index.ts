@@ -8,6 +8,10 @@ import { TcpBackend } from './tcp-backend.js';
 export const tcpBackend: BackendFactory = {
   transport: 'tcp',
   description: 'Back-to-back JSON-RPC on a persistent TCP connection, optionally with replies (docs/backends/tcp.md).',
+  destinations(address) {
+    const { host, port } = parsePeerAddress(address.socket, address.address, true);
+    return [{ host, port }];
+  },
   create(address, ctx) {
     const peer = parsePeerAddress(address.socket, address.address, true);
     const options = socketOptions(address.socket, TcpOptionsSchema, address.options);

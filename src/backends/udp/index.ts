@@ -10,6 +10,10 @@ import { UdpBackend } from './udp-backend.js';
 export const udpBackend: BackendFactory = {
   transport: 'udp',
   description: 'One event per UDP datagram, OpenSIPS event_datagram JSON-RPC or text (docs/backends/udp.md).',
+  destinations(address) {
+    const { host, port } = parsePeerAddress(address.socket, address.address, false);
+    return [{ host, port }];
+  },
   create(address, ctx) {
     const peer = parsePeerAddress(address.socket, address.address, false);
     const options = socketOptions(address.socket, UdpOptionsSchema, address.options);

@@ -7,6 +7,8 @@ import { parseVirtualSocket } from './virtual-socket.js';
 export const virtualBackend: BackendFactory = {
   transport: 'virtual',
   description: 'OpenSIPS event_virtual: FAILOVER, ROUND-ROBIN or PARALLEL over child sockets (docs/backends/virtual.md).',
+  // Every child may be written to, so every child's hosts are checked.
+  destinations: (address, ctx) => parseVirtualSocket(address.socket).children.flatMap((child) => ctx.destinationsOf(child)),
   create(address, ctx) {
     const spec = parseVirtualSocket(address.socket);
     if (ctx.createBackend === undefined) throw new HeraldError('HERALD_ERR_BAD_SOCKET', `Socket ${address.socket}: this bus cannot build child backends`);

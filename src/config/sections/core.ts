@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { LEVEL_NAMES } from '../../events/level.js';
+import { allowedDestinations, LOOPBACK_DESTINATIONS } from './destinations.js';
 
 /** Top-level keys owned by the core: data dir, logging, file roots, delivery bounds, subscribers. */
 export const SubscriberEntry = Type.Object({
@@ -50,6 +51,11 @@ export const DeliverySection = Type.Object({
     default: 'refuse', description: 'A full spool refuses new events, or drops its oldest segment; every dropped event is counted.',
   }),
   spool_fsync: Type.Boolean({ default: false, description: 'fdatasync every spool append (survives a power cut, not only a killed process).' }),
+  allowed_destinations: allowedDestinations(
+    'Hosts and ports that subscribers made at run time (MI event_subscribe, herald subscribe, and those restored from <data_dir>/subscriptions.json) may connect or send to: udp:, tcp:, http(s)://, postgres://, mysql:// and every other network transport',
+    'Checked before anything is opened; virtual: children are checked too. Subscribers in this file are trusted and not checked. Default: this machine only.',
+    [...LOOPBACK_DESTINATIONS, 'localhost'],
+  ),
   memory_transport: Type.Boolean({
     default: false,
     description: 'Allow memory: subscribers. It is a test transport: its events pile up inside the daemon where nothing reads them, so herald serve refuses it unless this is true.',

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { LEVEL_NAMES } from '../../events/level.js';
+import { allowedDestinations } from './destinations.js';
 import { udpCollectorOptions } from './udp-collector.js';
 
 /** Message tracing: the trace store and the HEP / raw SIP collectors. See docs/trace.md. */
@@ -38,10 +39,10 @@ export const TraceSection = Type.Object({
     default: [],
     description: 'More trace ids, `[name]uri`: every collected message is also copied there, e.g. `[homer]hep:10.0.0.9:9060;transport=tcp`. The store is id `default`.',
   }),
-  allowed_destinations: Type.Array(Type.String({ minLength: 1 }), {
-    default: ['127.0.0.0/8', '[::1]'],
-    description: 'Where trace_start may send copies (sip:, hep:): `HOST[:PORT]` patterns, HOST an IPv4 address or CIDR, `[IPv6[/prefix]]`, a host name (matched by name, never resolved) or `*`; PORT `N`, `N-M` or `*` (default). Multicast and broadcast need an exact address. Default: this machine only. trace_start can use only stores the config names.',
-  }),
+  allowed_destinations: allowedDestinations(
+    'Where trace_start may send copies (sip:, hep:)',
+    'Default: this machine only. trace_start can use only stores the config names.',
+  ),
   capture_id: Type.Integer({ minimum: 0, maximum: 4294967295, default: 1, description: 'HEP capture id for copies of messages that came without one (raw SIP).' }),
   node: Type.String({ default: '', description: 'Capture node name stored with messages that came without one.' }),
   max_batch_rows: Type.Integer({ minimum: 1, default: 10000, description: 'Largest batch written to the store at once.' }),

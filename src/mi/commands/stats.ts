@@ -37,11 +37,11 @@ export function statsCommands(deps: StatsCommandDeps): MiCommand[] {
     defineCommand({
       name: 'get_statistics',
       aliases: ['core:get_statistics'],
-      description: 'Events raised, delivered, dropped and failed per event; delivered, dropped, failed, retries and queue depth per subscriber; totals; ingest and live-stream counters.',
+      description: 'Events raised, delivered, dropped and failed per event; delivered, dropped, failed, retries and queue depth per subscriber; totals (with `refused`: run-time subscriptions refused by delivery.allowed_destinations); ingest and live-stream counters.',
       params: [],
       example: {
         result: {
-          totals: { raised: 12, delivered: 12, dropped: 0, failed: 0, queued: 0, discarded: { unsubscribe: 0, expiry: 0, shutdown: 0 } },
+          totals: { raised: 12, delivered: 12, dropped: 0, failed: 0, queued: 0, discarded: { unsubscribe: 0, expiry: 0, shutdown: 0 }, refused: 0 },
           events: { E_CORE_LOG: { raised: 12, dropped: 0 } },
           subscribers: [{
             socket: 'flatstore:/var/log/herald/log.csv', event: 'E_CORE_LOG', matched: 12, delivered: 12,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { HeraldError, isHeraldError, toError } from '../errors/herald-error.js';
 import { Catalogue } from '../events/catalogue.js';
 import type { EventDef } from '../events/define.js';
-import { createEvent, type HeraldEvent, type RaiseOptions } from '../events/event.js';
+import { createEvent, createObservedEvent, type HeraldEvent, type RaiseOptions } from '../events/event.js';
 import { E_HERALD_SPOOL_DROPPED } from '../events/packs/core.js';
 import type { ParamsOf, ParamShape, ParamValue } from '../events/params.js';
 import { validateParams } from '../events/validate.js';
@@ -251,7 +251,9 @@ export class Bus {
    * definitions and events the way a compiled filter does. Shares the
    * per-definition filter plans of subscriptions, so a raise no observer can match
    * costs nothing extra. `onEvent` must not throw or block; raise() still catches
-   * it. Returns the function that stops it.
+   * it. When only observers take a raise, the event's `timeUs` and `id` are made
+   * when first read: read them inside `onEvent` for the raise's own. Returns the
+   * function that stops it.
    * @throws HeraldError HERALD_ERR_FILTER_SYNTAX when filter text does not parse.
    */
   observe(filter: string | ObserverFilter, onEvent: (event: HeraldEvent) => void): () => void {
@@ -320,6 +322,11 @@ export class Bus {
     // Filters that cannot match this raise are known before the event is built.
     if (bySubscription.length === 0 && filters === NO_TARGETS && this.#taps.size === 0) return 0;
     this.#counters.raised(def.name);
+    if (bySubscription.length === 0 && filters.always.length === 0 && filters.depends.length === 0 && this.#taps.size === 0) {
+      // Only observers (metrics) take it: they read params, so the clock and the id wait until somebody reads them.
+      this.#show(filters, createObservedEvent(def, params, options, this.#defaultSourceId));
+      return 0;
+    }
     const event = createEvent(def, params, options, this.#defaultSourceId);
     // Plain loops over the index's copy-on-write arrays: a generator here cost ~10% of a delivered raise.
     const delivered = this.#offer(bySubscription, event, false) + this.#offer(filters.always, event, false) + this.#offer(filters.depends, event, true);

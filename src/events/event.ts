@@ -121,6 +121,68 @@ export function inheritParams(
   return { params, names };
 }
 
+/**
+ * An event only observers see (metrics, which read its params): its time and id
+ * are made on first read, not at raise. On this machine's clock reading the time
+ * cost more than the rest of such a raise; an observer that wants the raise's own
+ * time reads it inside its callback (raise() calls it synchronously).
+ */
+class ObservedEvent implements HeraldEvent {
+  readonly def: EventDef;
+  readonly name: string;
+  readonly category: string;
+  readonly level: Level;
+  readonly sourceId: string;
+  readonly params: Readonly<Record<string, ParamValue | undefined>>;
+  readonly cause: string | undefined;
+  readonly snapshot: JsonValue | undefined;
+  readonly inherited: readonly string[] | undefined;
+  readonly #options: RaiseOptions | undefined;
+  #timeUs = -1;
+  #id: string | undefined;
+
+  constructor(def: EventDef, ownParams: Readonly<Record<string, ParamValue | undefined>>, options: RaiseOptions | undefined, defaultSourceId: string) {
+    const parent = options?.parent;
+    let params = ownParams;
+    let inherited: readonly string[] | undefined;
+    if (parent !== undefined) ({ params, names: inherited } = inheritParams(def, parent, ownParams));
+    this.def = def;
+    this.name = def.name;
+    this.category = def.category;
+    this.level = options?.level ?? def.level;
+    this.sourceId = options?.sourceId ?? defaultSourceId;
+    this.params = params;
+    this.cause = options?.cause ?? def.cause;
+    this.snapshot = options?.snapshot;
+    this.inherited = inherited;
+    this.#options = options;
+  }
+
+  get timeUs(): number {
+    if (this.#timeUs < 0) this.#timeUs = this.#options?.timeUs ?? nowUs();
+    return this.#timeUs;
+  }
+
+  get id(): string {
+    this.#id ??= this.#options?.id ?? newEventId(this.#options?.timeUs === undefined ? this.timeUs / 1000 : Date.now());
+    return this.#id;
+  }
+
+  get summary(): string | undefined {
+    return this.#options?.summary ?? renderSummary(this.def.summary, this.params);
+  }
+}
+
+/** The event handed to observers when nobody else takes the raise (Bus.observe). */
+export function createObservedEvent(
+  def: EventDef,
+  params: Readonly<Record<string, ParamValue | undefined>>,
+  options: RaiseOptions | undefined,
+  defaultSourceId: string,
+): HeraldEvent {
+  return new ObservedEvent(def, params, options, defaultSourceId);
+}
+
 export function createEvent(
   def: EventDef,
   ownParams: Readonly<Record<string, ParamValue | undefined>>,

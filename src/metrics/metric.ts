@@ -109,18 +109,21 @@ export class Metric {
     node.touched = this.#window;
     for (let level = node.level; level < groupBy.length; level++) {
       const group = groupBy[level];
-      let key: GroupKey | undefined;
-      if (group.kind === 'quantized') key = bucketKey(group, batch.values[this.#numericBase + this.#groupSlots[level]]);
-      else {
+      let next: GroupNode | undefined;
+      if (group.kind === 'quantized') {
+        const bucket = bucketKey(group, batch.values[this.#numericBase + this.#groupSlots[level]]);
+        if (bucket === undefined) break;
+        next = node.buckets?.[bucket] ?? this.#create(node, group, bucket);
+      } else {
         const raw = batch.raw[this.#discreteBase + this.#groupSlots[level]];
         if (Array.isArray(raw)) {
           this.#fanOut(node, group, raw);
           return;
         }
-        key = discreteKey(raw);
+        const key = discreteKey(raw);
+        if (key === undefined) break;
+        next = node.children?.get(key) ?? this.#create(node, group, key);
       }
-      if (key === undefined) break;
-      const next = node.children?.get(key) ?? this.#create(node, group, key);
       if (next === undefined) {
         this.overflowed++;
         break;
@@ -155,6 +158,7 @@ export class Metric {
     const child = new GroupNode(key, labelOf(group, key), parent.level + 1, this.#window);
     parent.children ??= new Map();
     parent.children.set(key, child);
+    if (group.kind === 'quantized') (parent.buckets ??= new Array<GroupNode | undefined>(group.labels.length).fill(undefined))[key as number] = child;
     this.#nodes++;
     return child;
   }
@@ -174,7 +178,7 @@ export class Metric {
 }
 
 /** The bucket of a quantized level, or undefined without a number (Dovecot skips the level). */
-function bucketKey(group: QuantizedGroupBy, value: number): GroupKey | undefined {
+function bucketKey(group: QuantizedGroupBy, value: number): number | undefined {
   return value === value ? bucketOf(group, value) : undefined;
 }
 

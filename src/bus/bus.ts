@@ -233,6 +233,19 @@ export class Bus {
     return this.#closed ? 1 : this.#index.fullestQueue();
   }
 
+  /**
+   * Resolves once every event raised so far is in the disk spool of each
+   * at-least-once subscriber it was offered to (or was refused there, counted).
+   * A broker source acknowledges its messages after this, so an acked message
+   * survives a SIGKILL. At-most-once subscribers are not waited for.
+   */
+  async persisted(): Promise<void> {
+    const waits: Promise<void>[] = [];
+    for (const sub of this.#index.all()) if (sub.runner.appended !== undefined) waits.push(sub.runner.appended());
+    for (const sub of this.#leaving) if (sub.runner.appended !== undefined) waits.push(sub.runner.appended());
+    await Promise.all(waits);
+  }
+
   /** Receives every raised event synchronously, after subscribers (SSE, tracing views). */
   tap(listener: (event: HeraldEvent) => void): () => void {
     this.#taps.add(listener);

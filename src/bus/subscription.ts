@@ -19,6 +19,8 @@ export interface SubscriberRunner {
   discard(): number;
   /** After discard, when the subscription is gone for good (unsubscribed, expired): delete what is kept on disk. */
   forget?(): void;
+  /** at-least-once: resolves once every event enqueued so far is in the disk spool (or was refused there and counted). */
+  appended?(): Promise<void>;
 }
 
 /** `at-most-once`: a bounded memory queue, drops counted; `at-least-once`: a disk spool that survives restarts. */

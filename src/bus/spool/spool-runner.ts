@@ -59,6 +59,8 @@ export class SpoolRunner {
   readonly #window: number;
   #appending: HeraldEvent[] = [];
   #scheduled = false;
+  /** Waiters of appended(): told at the end of the append round that takes what is queued now. */
+  #appendWaiters: Array<() => void> = [];
   #unacked: Unacked[] = [];
   readonly #byId = new Map<string, Unacked>();
   #dropped = 0;
@@ -116,6 +118,12 @@ export class SpoolRunner {
     }
   }
 
+  /** Resolves once everything enqueued so far has been appended to the spool (or refused there and counted). */
+  appended(): Promise<void> {
+    if (this.#appending.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#appendWaiters.push(resolve));
+  }
+
   /** Stops delivering; what is spooled stays for the next run. */
   /** Queued events are appended to the spool first, so none is thrown away: returns 0. */
   discard(): number {
@@ -155,6 +163,9 @@ export class SpoolRunner {
     const full = this.#dropped - before - writeErrors;
     if (full > 0) this.#spec.onDropped?.(full, 'full', this.#log.bytes);
     if (writeErrors > 0) this.#spec.onDropped?.(writeErrors, 'write_error', this.#log.bytes);
+    const waiters = this.#appendWaiters;
+    this.#appendWaiters = [];
+    for (const resolve of waiters) resolve();
     if (!this.#closed) this.#feed();
   }
 

@@ -1,3 +1,4 @@
+import { isEventId } from '../../events/event-id.js';
 import type { IngestContext } from '../ingest/context.js';
 import { isPlainObject, parseJsonText } from '../ingest/json-text.js';
 import { rejected, type ParseOutcome } from '../ingest/outcome.js';
@@ -39,8 +40,11 @@ export function parseOpensipsJsonRpc(text: string, ctx: IngestContext): Opensips
     fields = named;
   } else if (isPlainObject(params)) fields = params;
   else return { outcome: rejected('invalid_params', `OpenSIPS JSON-RPC ${method}: "params" must be an object or an array`), requestId };
+  // Herald's own JSON-RPC bodies (udp:, tcp:, brokers with format=jsonrpc) end with the event's id: it stays the id, not a param.
+  const { event_id: eventId, ...rest } = fields;
+  const id = typeof eventId === 'string' && isEventId(eventId) ? eventId : undefined;
   const outcome = resolveEvent(ctx, {
-    name: method, fields, fromText: true, options: {}, untypedCategory: 'opensips', untypedLevel: 'info',
+    name: method, fields: id === undefined ? fields : rest, fromText: true, options: id === undefined ? {} : { id }, untypedCategory: 'opensips', untypedLevel: 'info',
   });
   return { outcome, requestId };
 }

@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
+import { freePort, ROOT, startChild } from './child.js';
 import type { BenchOptions, BenchReport, BenchResult } from './report.js';
 
 /*
@@ -20,36 +19,9 @@ import type { BenchOptions, BenchReport, BenchResult } from './report.js';
  * subscribers (jsonl + the SQLite event store).
  */
 
-const ROOT = new URL('..', import.meta.url).pathname;
 const SECONDS = Number(process.env.HERALD_BENCH_SECONDS ?? 3);
 const NDJSON_LINES = 1000;
 const CONNECTIONS = 4;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function startChild(args: string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HERALD_CONFIG: '' } });
-  let out = '';
-  let err = '';
-  return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk;
-      const match = ready.exec(out);
-      if (match !== null) resolve({ child, match });
-    });
-    child.stderr?.on('data', (chunk: Buffer) => { err += chunk; });
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}: ${err}`)));
-  });
-}
 
 const RECORD = '{"type":"E_CORE_THRESHOLD","params":{"source":"dns","time":1500,"extra":"example.com"}}';
 const NDJSON = `${Array.from({ length: NDJSON_LINES }, () => RECORD).join('\n')}\n`;

@@ -15,4 +15,8 @@ export interface BenchReport {
 
 export interface BenchOptions {
   readonly json: boolean;
+  /** `--seconds N`: how long each timed load runs, for the suites that take it. */
+  readonly seconds?: number;
+  /** `--rates a,b,…`: the offered rates, for the suites that take them. */
+  readonly rates?: readonly number[];
 }

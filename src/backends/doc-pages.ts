@@ -3,6 +3,7 @@ import { EventStoreOptionsSchema } from './event-store/schema.js';
 import { FlatstoreOptionsSchema } from './flatstore/schema.js';
 import { HttpOptionsSchema } from './http/schema.js';
 import { JsonlOptionsSchema } from './jsonl/schema.js';
+import { RabbitmqOptionsSchema } from './rabbitmq/schema.js';
 import { TcpOptionsSchema } from './tcp/schema.js';
 import { UdpOptionsSchema } from './udp/schema.js';
 
@@ -14,4 +15,5 @@ export const BACKEND_DOC_PAGES: ReadonlyArray<{ readonly page: string; readonly 
   { page: 'docs/backends/tcp.md', schema: TcpOptionsSchema },
   { page: 'docs/backends/http.md', schema: HttpOptionsSchema },
   { page: 'docs/backends/event-store.md', schema: EventStoreOptionsSchema },
+  { page: 'docs/backends/rabbitmq.md', schema: RabbitmqOptionsSchema },
 ];

@@ -5,6 +5,7 @@ import { flatstoreBackend } from './flatstore/index.js';
 import { httpBackend, httpsBackend } from './http/index.js';
 import { jsonlBackend } from './jsonl/index.js';
 import { memoryBackend } from './memory/index.js';
+import { rabbitmqBackend } from './rabbitmq/index.js';
 import { tcpBackend } from './tcp/index.js';
 import { udpBackend } from './udp/index.js';
 import { virtualBackend } from './virtual/index.js';
@@ -36,6 +37,7 @@ export function registerShippedBackends(registry: BackendRegistry, options: Ship
   registry.register(httpBackend);
   registry.register(httpsBackend);
   for (const store of eventStoreBackends) registry.register(store);
+  registry.register(rabbitmqBackend);
   registry.register(virtualBackend);
   return registry;
 }

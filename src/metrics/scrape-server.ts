@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { createHttpGuard } from '../runtime/http-guard.js';
+import { httpLimitSetup, type HttpLimits } from '../runtime/http-limits.js';
 import { httpBase, type ListenAddress } from '../runtime/listen.js';
 import { tokenMatches } from '../runtime/token.js';
 import { EXPOSITION_CONTENT_TYPE } from './exposition.js';
@@ -12,6 +13,8 @@ export interface ScrapeServerOptions {
   /** Bearer token a scrape must carry, when set. */
   readonly token: string | undefined;
   readonly allowedHosts: readonly string[];
+  /** Timeouts and the connection cap (metrics.*_timeout_ms, max_connections), as on the MI. */
+  readonly limits: HttpLimits;
 }
 
 function refuse(reply: FastifyReply, status: number, message: string): FastifyReply {
@@ -30,7 +33,9 @@ export async function sendExposition(reply: FastifyReply, endpoint: MetricsEndpo
  * Resolves once listening; the caller closes the app.
  */
 export async function startScrapeServer(options: ScrapeServerOptions): Promise<{ readonly app: FastifyInstance; readonly url: string }> {
-  const app = Fastify({ logger: false, forceCloseConnections: true, requestTimeout: 30_000 });
+  const limits = httpLimitSetup(options.limits, (_status, message) => JSON.stringify({ error: message }));
+  const app = Fastify({ logger: false, forceCloseConnections: true, ...limits.options });
+  limits.apply(app.server);
   app.addHook('onRequest', createHttpGuard({
     allowedOrigins: [], allowedHosts: options.allowedHosts, listenHost: options.listen.host,
     keys: { origins: '(none: the scrape port serves no web page)', hosts: 'metrics.allowed_hosts' },

@@ -9,6 +9,7 @@ import { createMetricsEndpoint } from './endpoint.js';
 import { Metrics } from './metrics.js';
 import { startScrapeServer } from './scrape-server.js';
 import { METRICS_SLOT } from './slot.js';
+import { httpLimitsOf } from '../runtime/http-limits.js';
 
 /*
  *  metrics: config definitions ─▶ Metrics (one bus observer) ─▶ slot `metrics`
@@ -25,7 +26,7 @@ async function startScrapePort(runtime: Runtime, endpoint: ReturnType<typeof cre
     throw new HeraldError('HERALD_ERR_CONFIG', `Invalid config: metrics.listen ${config.listen} is not loopback: set metrics.token (scrapers send it as a bearer token)`);
   }
   try {
-    const server = await startScrapeServer({ endpoint, listen, token: config.token, allowedHosts: config.allowed_hosts });
+    const server = await startScrapeServer({ endpoint, listen, token: config.token, allowedHosts: config.allowed_hosts, limits: httpLimitsOf(config, 'metrics.') });
     runtime.announce(`metrics ${server.url}/metrics`);
     return server;
   } catch (error) {

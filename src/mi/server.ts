@@ -13,7 +13,7 @@ import { rpcError, RPC_ERROR } from './jsonrpc.js';
 import type { MiCommandRegistry } from '../runtime/mi/registry.js';
 import { tokenMatches, type MiAuthPolicy } from '../runtime/token.js';
 import { markOwnConnection } from '../runtime/own-connections.js';
-import { applyHttpLimits, clientErrorHandler, fastifyLimitOptions, type HttpLimits } from '../runtime/http-limits.js';
+import { httpLimitSetup, type HttpLimits } from '../runtime/http-limits.js';
 import { sendExposition } from '../metrics/scrape-server.js';
 import { METRICS_SLOT } from '../metrics/slot.js';
 import { createHttpGuard, createMediaTypeGuard, isJsonMediaType, type HttpGuardOptions } from '../runtime/http-guard.js';
@@ -63,15 +63,15 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** Builds the fastify app; the caller listens and closes it. */
 export function createMiServer(options: MiServerOptions): MiServer {
+  const limits = httpLimitSetup(options.limits, (_status, message) => JSON.stringify(rpcError(null, { code: RPC_ERROR.INVALID_REQUEST, message })));
   const app = Fastify({
     logger: false,
     bodyLimit: options.maxBodyBytes,
     forceCloseConnections: true,
     return503OnClosing: true,
-    ...fastifyLimitOptions(options.limits),
-    clientErrorHandler: clientErrorHandler((_status, message) => JSON.stringify(rpcError(null, { code: RPC_ERROR.INVALID_REQUEST, message }))),
+    ...limits.options,
   });
-  applyHttpLimits(app.server, options.limits);
+  limits.apply(app.server);
   app.server.on('connection', markOwnConnection);
   const streams = new EventStreams({
     bus: options.bus, logger: options.logger, bufferEvents: options.streamBufferEvents, heartbeatMs: options.heartbeatMs,

@@ -10,7 +10,7 @@ import { httpBase, isLoopbackHost, parseListen, type ListenAddress } from '../ru
 import { MI_COMMANDS_SLOT, miCommandRegistry } from '../runtime/mi/registry.js';
 import { INGEST_COUNTERS_SLOT } from '../runtime/ingest-counters.js';
 import { STATUS_SLOT } from '../runtime/status.js';
-import { checkHttpLimits, type HttpLimits } from '../runtime/http-limits.js';
+import { httpLimitsOf } from '../runtime/http-limits.js';
 import { METRICS_SLOT } from '../metrics/slot.js';
 import { createMiServer } from './server.js';
 import { resolveAuthPolicy } from '../runtime/token.js';
@@ -50,11 +50,7 @@ async function startMi(runtime: Runtime): Promise<Service | undefined> {
     dataDir: runtime.dataDir,
     logger: runtime.logger,
   });
-  const limits: HttpLimits = {
-    requestMs: config.request_timeout_ms, headersMs: config.headers_timeout_ms, keepAliveMs: config.keep_alive_timeout_ms,
-    idleMs: config.idle_timeout_ms, maxConnections: config.max_connections,
-  };
-  checkHttpLimits(limits, 'mi.');
+  const limits = httpLimitsOf(config, 'mi.');
   const registry = miCommandRegistry(runtime.slots);
   const server = createMiServer({
     bus: runtime.bus, registry, slots: runtime.slots, logger: runtime.logger, auth,

@@ -24,6 +24,40 @@ export interface HttpLimits {
   readonly maxConnections: number;
 }
 
+/** The limit keys of a listener's config section (config/sections/http-limits.ts). */
+export interface HttpLimitKeys {
+  readonly request_timeout_ms: number;
+  readonly headers_timeout_ms: number;
+  readonly keep_alive_timeout_ms: number;
+  readonly idle_timeout_ms: number;
+  readonly max_connections: number;
+}
+
+/**
+ * A listener's limits from its config section, checked.
+ * @throws HeraldError HERALD_ERR_CONFIG naming the keys under `prefix` (e.g. `ingest.http.`).
+ */
+export function httpLimitsOf(section: HttpLimitKeys, prefix: string): HttpLimits {
+  const limits: HttpLimits = {
+    requestMs: section.request_timeout_ms, headersMs: section.headers_timeout_ms, keepAliveMs: section.keep_alive_timeout_ms,
+    idleMs: section.idle_timeout_ms, maxConnections: section.max_connections,
+  };
+  checkHttpLimits(limits, prefix);
+  return limits;
+}
+
+/**
+ * Everything a fastify listener needs for its limits: the constructor options (timeouts and
+ * the answer to what Node refuses before a route, `body(status, why)` in the listener's own
+ * shape) and `apply`, to call on the app's server before listen. One path for every listener.
+ */
+export function httpLimitSetup(limits: HttpLimits, body: (status: number, message: string) => string) {
+  return {
+    options: { ...fastifyLimitOptions(limits), clientErrorHandler: clientErrorHandler(body) },
+    apply: (server: Server) => applyHttpLimits(server, limits),
+  };
+}
+
 /**
  * Checks that the limits agree with each other.
  * @throws HeraldError HERALD_ERR_CONFIG naming the keys, under `prefix` (e.g. `mi.`).

@@ -7,7 +7,7 @@ import { HeraldError } from '../errors/herald-error.js';
 import { createDefaultCatalogue } from '../events/packs/index.js';
 import { parseAutoScaleProfile } from '../process/autoscale/profile.js';
 import { parseDestinationPattern } from '../runtime/destination-patterns.js';
-import { checkHttpLimits } from '../runtime/http-limits.js';
+import { httpLimitsOf } from '../runtime/http-limits.js';
 import { parseListen } from '../runtime/listen.js';
 import { parseTraceId } from '../trace/tracer-ids.js';
 
@@ -61,9 +61,8 @@ export function checkServeConfig(config: HeraldConfig, origin = 'config'): void 
   for (const [key, value] of [['mi.listen', config.mi.listen], ['hep.listen', config.hep.listen], ['sip.listen', config.sip.listen]] as const) {
     attempt(problems, key, () => parseListen(value, key));
   }
-  attempt(problems, 'mi.headers_timeout_ms', () => checkHttpLimits({
-    requestMs: config.mi.request_timeout_ms, headersMs: config.mi.headers_timeout_ms,
-    keepAliveMs: config.mi.keep_alive_timeout_ms, idleMs: config.mi.idle_timeout_ms, maxConnections: config.mi.max_connections,
-  }, 'mi.'));
+  for (const [prefix, section] of [['mi.', config.mi], ['ingest.http.', config.ingest.http], ['metrics.', config.metrics]] as const) {
+    attempt(problems, `${prefix}headers_timeout_ms`, () => httpLimitsOf(section, prefix));
+  }
   if (problems.length > 0) throw new HeraldError('HERALD_ERR_CONFIG', `Invalid config in ${origin}:\n${problems.join('\n')}`);
 }

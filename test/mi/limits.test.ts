@@ -1,22 +1,9 @@
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
+import { rawExchange } from '../helpers/raw-http.js';
 import test from 'node:test';
 import type { MiAddress } from '../../src/mi/service.js';
 import { startTestDaemon, type RpcReply } from './helpers.js';
-
-/** Writes raw bytes to the MI port and resolves with whatever comes back before the server closes or `waitMs` pass. */
-function rawExchange(address: MiAddress, bytes: string | Buffer, waitMs = 2000): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: address.host, port: address.port });
-    let received = '';
-    socket.on('data', (chunk) => { received += chunk.toString('latin1'); });
-    socket.on('error', () => resolve(received));
-    socket.on('close', () => resolve(received));
-    socket.setTimeout(waitMs, () => socket.destroy());
-    // Half-closing would end a stalled request early: the socket stays open until the server acts.
-    socket.write(bytes);
-  });
-}
 
 test('a body over mi.max_body_bytes gets 413 with a JSON-RPC error; the daemon keeps serving', async (t) => {
   const d = await startTestDaemon(t, { mi: { max_body_bytes: 1024 } });

@@ -21,6 +21,7 @@ async function start(t: { after(fn: () => void | Promise<void>): void }, token?:
   const dovecot = { ctx: ingestContext('dovecot', ['dovecot']), intake: new Intake(bus) };
   const app = createIngestHttpServer({
     records, dovecot, token, maxBodyBytes, maxLineBytes: 4096, retryAfterSeconds: 1,
+    limits: { requestMs: 30_000, headersMs: 10_000, keepAliveMs: 65_000, idleMs: 120_000, maxConnections: 512 },
     guard: { allowedOrigins: [], allowedHosts: [], listenHost: '127.0.0.1', keys: { origins: 'mi.allowed_origins', hosts: 'mi.allowed_hosts' } },
   });
   await app.listen({ host: '127.0.0.1', port: 0 });

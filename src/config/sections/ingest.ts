@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { httpLimitOptions } from './http-limits.js';
 import { udpCollectorOptions } from './udp-collector.js';
 
 /** Ingest: events in from Dovecot, OvenMediaEngine, OpenSIPS and HTTP. See docs/ingest.md. */
@@ -13,6 +14,8 @@ const IngestHttpSection = Type.Object({
   max_body_bytes: Type.Integer({ minimum: 1024, default: 16 * 1024 * 1024, description: 'Largest request body; a larger one gets 413 and is counted as `too_large`.' }),
   max_line_bytes: Type.Integer({ minimum: 256, default: 1024 * 1024, description: 'Largest NDJSON line in `POST /ingest`; a longer line is refused (`too_large`), the others are taken.' }),
   unknown: Unknown('a `POST /ingest` record'),
+  // Dovecot keeps one connection open and posts every event over it: keep-alive outlasts its pauses.
+  ...httpLimitOptions({ requestMs: 30_000, headersMs: 10_000, keepAliveMs: 65_000, idleMs: 120_000, maxConnections: 512 }),
 }, { additionalProperties: false, default: {} });
 
 const IngestDovecotSection = Type.Object({

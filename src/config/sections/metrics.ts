@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { MetricDefinitionSchema } from '../../metrics/schema.js';
+import { httpLimitOptions } from './http-limits.js';
 
 /** User-defined metrics and the Prometheus endpoint. See docs/metrics.md. */
 export const MetricsSection = Type.Object({
@@ -15,6 +16,8 @@ export const MetricsSection = Type.Object({
     default: [],
     description: 'Host names accepted in the Host header of the scrape-only port besides its listen address and loopback.',
   }),
+  // The scrape-only port's bounds; /metrics on the MI listener follows mi.*.
+  ...httpLimitOptions({ requestMs: 10_000, headersMs: 5_000, keepAliveMs: 5_000, idleMs: 60_000, maxConnections: 64, idleNote: 'metrics.listen only' }),
   sweep_interval_ms: Type.Integer({
     minimum: 100, default: 10_000,
     description: 'How often idle groups are looked for (each metric frees them after its idle_expire_ms).',

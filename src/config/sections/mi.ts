@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { httpLimitOptions } from './http-limits.js';
 
 /** The management interface: JSON-RPC 2.0 at POST /mi, SSE at /events/stream, /health. See docs/mi.md. */
 export const MiSection = Type.Object({
@@ -31,9 +32,8 @@ export const MiSection = Type.Object({
     minimum: 1, default: 64,
     description: 'Most /events/stream clients at once; more get HTTP 503. Each client costs work on every raise.',
   }),
-  request_timeout_ms: Type.Integer({ minimum: 100, default: 30_000, description: 'A request (headers and body) must arrive within this; else HTTP 408 and the connection is closed.' }),
-  headers_timeout_ms: Type.Integer({ minimum: 100, default: 10_000, description: 'The request headers must arrive within this (at most request_timeout_ms); else HTTP 408.' }),
-  keep_alive_timeout_ms: Type.Integer({ minimum: 100, default: 5_000, description: 'How long a kept-alive connection waits for its next request.' }),
-  idle_timeout_ms: Type.Integer({ minimum: 100, default: 60_000, description: 'A connection with no traffic either way for this long is closed (/events/stream sends heartbeats every 15 s).' }),
-  max_connections: Type.Integer({ minimum: 1, default: 512, description: 'Open connections at most, streams included; more are closed at once, so stalled clients cannot use up every file descriptor.' }),
+  ...httpLimitOptions({
+    requestMs: 30_000, headersMs: 10_000, keepAliveMs: 5_000, idleMs: 60_000, maxConnections: 512,
+    idleNote: '/events/stream sends heartbeats every 15 s',
+  }),
 }, { additionalProperties: false, default: {}, description: 'The management interface: JSON-RPC at POST /mi, live events at /events/stream, /health (docs/mi.md).' });

@@ -4,6 +4,7 @@ import type { IngestContext } from '../ingest/context.js';
 import type { Intake } from '../ingest/intake.js';
 import type { RejectReason } from '../ingest/outcome.js';
 import { createHttpGuard, type HttpGuardOptions } from '../../runtime/http-guard.js';
+import { httpLimitSetup, type HttpLimits } from '../../runtime/http-limits.js';
 import { carriesToken } from './access.js';
 import { ingestRecords } from './records-route.js';
 
@@ -22,6 +23,8 @@ export interface IngestHttpOptions {
   readonly token: string | undefined;
   readonly maxBodyBytes: number;
   readonly maxLineBytes: number;
+  /** Timeouts and the connection cap (ingest.http.*_timeout_ms, max_connections), as on the MI. */
+  readonly limits: HttpLimits;
   /** Seconds a refused sender is asked to wait (Retry-After). */
   readonly retryAfterSeconds: number;
   /** The MI's cross-site protections (Origin and Host), applied as they are on /mi. */
@@ -76,13 +79,9 @@ function dovecotRoute(options: IngestHttpOptions) {
  * `maxBodyBytes` is refused with 413 and counted as too_large.
  */
 export function createIngestHttpServer(options: IngestHttpOptions): FastifyInstance {
-  const app = Fastify({
-    logger: false,
-    bodyLimit: options.maxBodyBytes,
-    // Dovecot keeps one connection open and posts over it; do not close it between events.
-    keepAliveTimeout: 65_000,
-    requestTimeout: 30_000,
-  });
+  const limits = httpLimitSetup(options.limits, (status, message) => JSON.stringify({ error: status === 408 ? 'timeout' : 'malformed', message }));
+  const app = Fastify({ logger: false, bodyLimit: options.maxBodyBytes, ...limits.options });
+  limits.apply(app.server);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   app.addHook('onRequest', createHttpGuard(options.guard, (reply, status, message) => refuse(reply, doorOf(options, reply.request), status, 'forbidden', message)));

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { httpLimitsOf } from '../../runtime/http-limits.js';
 import { INGEST_COUNTERS_SLOT } from '../../runtime/ingest-counters.js';
 import { httpBase, parseListen } from '../../runtime/listen.js';
 import { defineService, type Runtime, type Service } from '../../runtime/service.js';
@@ -28,6 +29,7 @@ async function startIngestHttp(runtime: Runtime): Promise<Service | undefined> {
     token,
     maxBodyBytes: config.http.max_body_bytes,
     maxLineBytes: config.http.max_line_bytes,
+    limits: httpLimitsOf(config.http, 'ingest.http.'),
     retryAfterSeconds: config.retry_after_s,
     guard: {
       allowedOrigins: runtime.config.mi.allowed_origins,

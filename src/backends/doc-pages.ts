@@ -3,7 +3,9 @@ import { EventStoreOptionsSchema } from './event-store/schema.js';
 import { FlatstoreOptionsSchema } from './flatstore/schema.js';
 import { HttpOptionsSchema } from './http/schema.js';
 import { JsonlOptionsSchema } from './jsonl/schema.js';
+import { MqttOptionsSchema } from './mqtt/schema.js';
 import { RabbitmqOptionsSchema } from './rabbitmq/schema.js';
+import { RedisOptionsSchema } from './redis/schema.js';
 import { TcpOptionsSchema } from './tcp/schema.js';
 import { UdpOptionsSchema } from './udp/schema.js';
 
@@ -16,4 +18,6 @@ export const BACKEND_DOC_PAGES: ReadonlyArray<{ readonly page: string; readonly 
   { page: 'docs/backends/http.md', schema: HttpOptionsSchema },
   { page: 'docs/backends/event-store.md', schema: EventStoreOptionsSchema },
   { page: 'docs/backends/rabbitmq.md', schema: RabbitmqOptionsSchema },
+  { page: 'docs/backends/mqtt.md', schema: MqttOptionsSchema },
+  { page: 'docs/backends/redis.md', schema: RedisOptionsSchema },
 ];

@@ -5,7 +5,9 @@ import { flatstoreBackend } from './flatstore/index.js';
 import { httpBackend, httpsBackend } from './http/index.js';
 import { jsonlBackend } from './jsonl/index.js';
 import { memoryBackend } from './memory/index.js';
+import { mqttBackend, mqttsBackend } from './mqtt/index.js';
 import { rabbitmqBackend } from './rabbitmq/index.js';
+import { redisBackend, redissBackend } from './redis/index.js';
 import { tcpBackend } from './tcp/index.js';
 import { udpBackend } from './udp/index.js';
 import { virtualBackend } from './virtual/index.js';
@@ -38,6 +40,10 @@ export function registerShippedBackends(registry: BackendRegistry, options: Ship
   registry.register(httpsBackend);
   for (const store of eventStoreBackends) registry.register(store);
   registry.register(rabbitmqBackend);
+  registry.register(mqttBackend);
+  registry.register(mqttsBackend);
+  registry.register(redisBackend);
+  registry.register(redissBackend);
   registry.register(virtualBackend);
   return registry;
 }

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
+import { freePort } from '../../helpers/free-port.js';
 
 /** A PostgreSQL cluster of the test's own (initdb on a free port), so the test can kill it. */
 export interface PrivatePostgres {
@@ -18,14 +18,6 @@ function binDir(): string | undefined {
   if (!existsSync(root)) return undefined;
   const version = readdirSync(root).sort().pop();
   return version === undefined ? undefined : join(root, version, 'bin');
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Skips (or fails with HERALD_REQUIRE_SERVICES=1) when PostgreSQL's binaries are missing. */

@@ -6,6 +6,7 @@ import { JsonlOptionsSchema } from './jsonl/schema.js';
 import { MqttOptionsSchema } from './mqtt/schema.js';
 import { RabbitmqOptionsSchema } from './rabbitmq/schema.js';
 import { RedisOptionsSchema } from './redis/schema.js';
+import { NatsOptionsSchema } from './nats/schema.js';
 import { TcpOptionsSchema } from './tcp/schema.js';
 import { UdpOptionsSchema } from './udp/schema.js';
 
@@ -20,4 +21,5 @@ export const BACKEND_DOC_PAGES: ReadonlyArray<{ readonly page: string; readonly 
   { page: 'docs/backends/rabbitmq.md', schema: RabbitmqOptionsSchema },
   { page: 'docs/backends/mqtt.md', schema: MqttOptionsSchema },
   { page: 'docs/backends/redis.md', schema: RedisOptionsSchema },
+  { page: 'docs/backends/nats.md', schema: NatsOptionsSchema },
 ];

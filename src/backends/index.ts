@@ -6,6 +6,7 @@ import { httpBackend, httpsBackend } from './http/index.js';
 import { jsonlBackend } from './jsonl/index.js';
 import { memoryBackend } from './memory/index.js';
 import { mqttBackend, mqttsBackend } from './mqtt/index.js';
+import { natsBackend } from './nats/index.js';
 import { rabbitmqBackend } from './rabbitmq/index.js';
 import { redisBackend, redissBackend } from './redis/index.js';
 import { tcpBackend } from './tcp/index.js';
@@ -44,6 +45,7 @@ export function registerShippedBackends(registry: BackendRegistry, options: Ship
   registry.register(mqttsBackend);
   registry.register(redisBackend);
   registry.register(redissBackend);
+  registry.register(natsBackend);
   registry.register(virtualBackend);
   return registry;
 }

@@ -1,0 +1,34 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { natsBackend } from '../../src/backends/nats/index.js';
+import { privateNats } from '../helpers/private-nats.js';
+import { backendConformance } from './backend-suite.js';
+
+let streams = 0;
+
+backendConformance({
+  name: 'nats (JetStream)',
+  setup: async (t) => {
+    const nats = await privateNats(t);
+    if (nats === undefined) throw new Error('unreachable: privateNats skipped');
+    const stream = `CONF${++streams}`;
+    await nats.stream(stream, [`conf${streams}.>`]);
+    const jsm = await jetstreamManager(await nats.client());
+    return {
+      factory: natsBackend,
+      socket: `nats://${nats.server}/conf${streams}.{category}.{type}?ack_timeout_ms=500&connect_timeout_ms=500`,
+      received: async () => {
+        const info = await jsm.streams.info(stream);
+        const markers: string[] = [];
+        for (let seq = 1; seq <= info.state.last_seq; seq++) {
+          const message = await jsm.streams.getMessage(stream, { seq });
+          if (message !== null) markers.push(String((message.json<{ params: { extra: unknown } }>()).params.extra));
+        }
+        return markers;
+      },
+      breakRetryable: async () => {
+        await nats.kill();
+        return () => nats.start();
+      },
+    };
+  },
+});

@@ -20,7 +20,7 @@ backendConformance({
     const redis = await privateRedis(t);
     if (redis === undefined) throw new Error('unreachable: the test was skipped');
     return {
-      factory: redisBackend, socket: `redis://127.0.0.1:${redis.port}/conformance?connect_timeout_ms=300&timeout_ms=1000`,
+      factory: redisBackend, socket: `redis://127.0.0.1:${redis.port}/conformance?connect_timeout_ms=3000&timeout_ms=1000`,
       received: async () => {
         const reader = new Redis({ host: '127.0.0.1', port: redis.port, lazyConnect: true });
         try {
@@ -69,7 +69,7 @@ backendConformance({
       probes.delete(probe);
     };
     return {
-      factory: mqttBackend, socket: `mqtt://127.0.0.1:${broker.port}/conformance/events?connect_timeout_ms=300&timeout_ms=1000&reconnect_ms=100`,
+      factory: mqttBackend, socket: `mqtt://127.0.0.1:${broker.port}/conformance/events?connect_timeout_ms=3000&timeout_ms=1000&reconnect_ms=100`,
       received: async () => {
         await caughtUp();
         return bodies.map(marker);

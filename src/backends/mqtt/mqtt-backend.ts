@@ -35,6 +35,13 @@ export class MqttBackend implements Backend {
 
   /** Starts connecting; like OpenSIPS, a subscribe succeeds while the broker is down. */
   async open(signal: AbortSignal): Promise<void> {
+    this.#client = this.#connect();
+    signal.addEventListener('abort', () => {
+      this.#closing ??= this.#end();
+    }, { once: true });
+  }
+
+  #connect(): MqttClient {
     const { url, options } = this.#spec;
     const client = connect({
       protocol: url.tls ? 'mqtts' : 'mqtt', host: url.host, port: url.port,
@@ -48,10 +55,22 @@ export class MqttBackend implements Backend {
     client.on('error', (error) => {
       this.#spec.ctx.logger.debug({ err: error, socket: this.#spec.socket }, 'The MQTT connection failed; reconnecting.');
     });
-    this.#client = client;
-    signal.addEventListener('abort', () => {
-      this.#closing ??= client.endAsync(true).catch(() => undefined);
-    }, { once: true });
+    return client;
+  }
+
+  /**
+   * A batch the broker did not acknowledge goes back to the bus, which owns retries. The
+   * client is replaced so that mqtt.js does not also resend the same messages from its
+   * own store after a reconnect, which would double them behind the bus's retry.
+   */
+  #replaceClient(old: MqttClient): void {
+    if (this.#client !== old || this.#closing !== undefined) return;
+    void old.endAsync(true).catch(() => undefined);
+    this.#client = this.#connect();
+  }
+
+  #end(): Promise<void> {
+    return this.#client === undefined ? Promise.resolve() : this.#client.endAsync(true).catch(() => undefined);
   }
 
   async write(batch: readonly HeraldEvent[]): Promise<WriteResult> {
@@ -73,7 +92,9 @@ export class MqttBackend implements Backend {
     });
     try {
       const outcome = await Promise.race([acks.then(() => undefined, (error: unknown) => toError(error)), timeout]);
-      return outcome === undefined ? WRITE_OK : { status: 'retryable', error: outcome };
+      if (outcome === undefined) return WRITE_OK;
+      this.#replaceClient(client);
+      return { status: 'retryable', error: outcome };
     } finally {
       clearTimeout(timer);
     }
@@ -84,7 +105,7 @@ export class MqttBackend implements Backend {
 
   close(): Promise<void> {
     // Force: no write is in flight when the bus closes, and a dead broker must not hold the close.
-    this.#closing ??= this.#client === undefined ? Promise.resolve() : this.#client.endAsync(true).catch(() => undefined);
+    this.#closing ??= this.#end();
     return this.#closing;
   }
 }

@@ -52,6 +52,11 @@ interface RunFigures {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** HERALD_BENCH_DAEMON_ARGS: more node flags for the daemon, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where its time goes. */
+function daemonNodeArgs(): string[] {
+  return (process.env.HERALD_BENCH_DAEMON_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+}
+
 async function startHerald(dir: string): Promise<Herald> {
   const [hepPort, sipPort, http, opensips, mi] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   await mkdir(dir, { recursive: true });
@@ -67,7 +72,7 @@ async function startHerald(dir: string): Promise<Herald> {
     ingest: { http: { listen: `127.0.0.1:${http}` }, opensips: { listen: `127.0.0.1:${opensips}` } },
   }));
   process.env.HERALD_BENCH_LOOP_FILE = loopFile;
-  const { child } = await startChild(['src/cli/bin.ts', 'serve', '--config', config], /herald ready/, { nodeArgs: ['--import', './bench/loop-probe.ts'] });
+  const { child } = await startChild(['src/cli/bin.ts', 'serve', '--config', config], /herald ready/, { nodeArgs: ['--import', './bench/loop-probe.ts', ...daemonNodeArgs()] });
   const stats = async (): Promise<Stats> => {
     const response = await fetch(`http://127.0.0.1:${mi}/mi`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"jsonrpc":"2.0","id":1,"method":"get_statistics"}' });
     return ((await response.json()) as { result: { ingest: Stats } }).result.ingest;

@@ -103,7 +103,7 @@ async function openTracer(runtime: Runtime, ingest: TraceIngest): Promise<Tracer
 async function startTrace(runtime: Runtime): Promise<Service | undefined> {
   const config = runtime.config.trace;
   if (!config.enabled) return undefined;
-  const store = await openTraceStore(config.store, { table: config.table, dataDir: runtime.dataDir });
+  const store = await openTraceStore(config.store, { table: config.table, dataDir: runtime.dataDir, writerThread: true });
   const ingest = new TraceIngest({
     store: timedWrites(store, runtime),
     maxBatchRows: config.max_batch_rows,

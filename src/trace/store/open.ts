@@ -4,6 +4,7 @@ import { checkTableName } from './columns.js';
 import { MysqlTraceStore } from './mysql-store.js';
 import { PostgresTraceStore } from './postgres-store.js';
 import { SqliteTraceStore } from './sqlite-store.js';
+import { SqliteThreadStore } from './sqlite-thread-store.js';
 import type { TraceStore, TraceStoreOptions } from './types.js';
 
 /** The file `sqlite:` means: `trace.db` in the data dir. */
@@ -39,7 +40,10 @@ export function sqlitePathOf(url: string, dataDir: string | undefined): string {
 export function createTraceStore(url: string, options: TraceStoreOptions = {}): TraceStore {
   const table = checkTableName(options.table ?? 'sip_trace');
   const mode = options.mode ?? 'write';
-  if (url.startsWith('sqlite:')) return new SqliteTraceStore({ path: sqlitePathOf(url, options.dataDir), table, mode });
+  if (url.startsWith('sqlite:')) {
+    const path = sqlitePathOf(url, options.dataDir);
+    return mode === 'write' && options.writerThread === true ? new SqliteThreadStore({ path, table }) : new SqliteTraceStore({ path, table, mode });
+  }
   const location = redactUrl(url);
   if (/^postgres(ql)?:\/\//.test(url)) return new PostgresTraceStore({ url, table, mode, location });
   if (/^(mysql|mariadb):\/\//.test(url)) return new MysqlTraceStore({ url, table, mode, location });

@@ -120,4 +120,9 @@ export interface TraceStoreOptions {
   readonly mode?: 'read' | 'write';
   /** Resolves `sqlite:` (no path) to `<dataDir>/trace.db`. */
   readonly dataDir?: string;
+  /**
+   * SQLite in write mode: run the database on its own worker thread (SqliteThreadStore), so
+   * writes never hold the caller's event loop. The daemon's store does; one-off tools need not.
+   */
+  readonly writerThread?: boolean;
 }

@@ -5,6 +5,7 @@ import { startCoreEventsService } from '../process/service.js';
 import { startHepService } from '../sources/hep/service.js';
 import { startIngestHttpService } from '../sources/http/service.js';
 import { startIngestOmeService } from '../sources/ome/service.js';
+import { startIngestNatsService } from '../sources/nats/service.js';
 import { startIngestOpensipsService } from '../sources/opensips/service.js';
 import { startSipService } from '../sources/sip/service.js';
 import { startSipParsePoolService } from '../trace/sip-pool/service.js';
@@ -27,5 +28,6 @@ export const SERVICES: readonly ServiceStarter[] = [
   startSipService,
   startIngestHttpService,
   startIngestOpensipsService,
+  startIngestNatsService,
   startIngestOmeService,
 ];

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { brokerSourceOptions } from './broker-source.js';
 import { httpLimitOptions } from './http-limits.js';
 import { udpCollectorOptions } from './udp-collector.js';
 
@@ -39,6 +40,17 @@ const IngestOmeSection = Type.Object({
   unknown: Unknown('OvenMediaEngine'),
 }, { additionalProperties: false, default: {} });
 
+const IngestNatsSection = Type.Object({
+  enabled: Type.Boolean({ default: false, description: 'Consume events from a NATS JetStream durable pull consumer (docs/ingest.md, NATS JetStream).' }),
+  server: Type.String({ default: '127.0.0.1:4222', description: 'host:port of the NATS server.' }),
+  stream: Type.String({ default: 'HERALD', minLength: 1, description: 'The stream to consume; it must exist.' }),
+  consumer: Type.String({ default: 'herald', minLength: 1, description: 'The durable consumer\'s name; created (explicit ack) when missing. Several Herald processes with the same name share the work.' }),
+  filter_subject: Type.String({ default: '', description: 'Only messages on this subject (wildcards allowed) when the consumer is created; empty: the whole stream.' }),
+  batch: Type.Integer({ minimum: 1, maximum: 10_000, default: 256, description: 'Messages asked for per pull; each is acked after the bus took it (and every at-least-once spool has it).' }),
+  ack_wait_ms: Type.Integer({ minimum: 1000, default: 30_000, description: 'A message not acked within this long is redelivered by the server (then de-duplicated by event id).' }),
+  ...brokerSourceOptions('NATS'),
+}, { additionalProperties: false, default: {} });
+
 export const IngestSection = Type.Object({
   require_token: Type.Boolean({ default: false, description: 'Ask for the MI token on loopback too (it is always asked for off loopback): `Authorization: Bearer`, URL credentials or `?token=`.' }),
   retry_after_s: Type.Integer({ minimum: 1, default: 1, description: 'The Retry-After given with a 429 when the bus cannot take more.' }),
@@ -46,4 +58,5 @@ export const IngestSection = Type.Object({
   dovecot: IngestDovecotSection,
   opensips: IngestOpensipsSection,
   ome: IngestOmeSection,
+  nats: IngestNatsSection,
 }, { additionalProperties: false, default: {} });

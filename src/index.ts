@@ -102,4 +102,5 @@ export type { Logger } from './log/logger.js';
 
 // Errors
 export { HeraldError, isHeraldError } from './errors/herald-error.js';
-export type { HeraldErrorCode } from './errors/herald-error.js';
+export { ERROR_CODES } from './errors/codes.js';
+export type { ErrorCodeInfo, HeraldErrorCode } from './errors/codes.js';

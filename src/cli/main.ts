@@ -28,9 +28,10 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       if (error.message !== '') process.stderr.write(`${error.message}\n`);
       return error.exitCode;
     }
-    if (isHeraldError(error) && error.code === 'HERALD_ERR_CONFIG') {
-      process.stderr.write(`herald: ${error.message}\n`);
-      return EXIT.USAGE;
+    if (isHeraldError(error)) {
+      // The stable code first, so scripts can match it (docs/errors.md lists them all).
+      process.stderr.write(`herald: ${error.code}: ${error.message}\n`);
+      return error.code === 'HERALD_ERR_CONFIG' ? EXIT.USAGE : EXIT.SERVER_ERROR;
     }
     process.stderr.write(`herald: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT.SERVER_ERROR;

@@ -1,31 +1,12 @@
+import type { HeraldErrorCode } from './codes.js';
+
+export type { HeraldErrorCode } from './codes.js';
+
 /**
  * Herald's error base. Match on `code`, never on `instanceof`: a second copy of
- * the package in node_modules would break `instanceof` checks.
+ * the package in node_modules would break `instanceof` checks. The codes and
+ * their meanings are listed in codes.ts.
  */
-export type HeraldErrorCode =
-  | 'HERALD_ERR_UNKNOWN_EVENT'
-  | 'HERALD_ERR_INVALID_PARAMS'
-  | 'HERALD_ERR_DUPLICATE_EVENT'
-  | 'HERALD_ERR_BAD_SOCKET'
-  | 'HERALD_ERR_UNKNOWN_TRANSPORT'
-  | 'HERALD_ERR_SUBSCRIBE'
-  | 'HERALD_ERR_PATH_NOT_ALLOWED'
-  | 'HERALD_ERR_NOT_ALLOWED'
-  | 'HERALD_ERR_LIMIT'
-  | 'HERALD_ERR_CONFIG'
-  | 'HERALD_ERR_BACKEND_CLOSED'
-  | 'HERALD_ERR_WRITE_TIMEOUT'
-  | 'HERALD_ERR_BUS_CLOSED'
-  | 'HERALD_ERR_UNKNOWN_STATUS'
-  | 'HERALD_ERR_DUPLICATE_COMMAND'
-  | 'HERALD_ERR_NOT_FOUND'
-  | 'HERALD_ERR_FILTER_SYNTAX'
-  | 'HERALD_ERR_EVENT_TOO_LARGE'
-  | 'HERALD_ERR_PEER_REFUSED'
-  | 'HERALD_ERR_PEER_UNAVAILABLE'
-  | 'HERALD_ERR_SLOT_MISSING'
-  | 'HERALD_ERR_SERVICE_CYCLE';
-
 export class HeraldError extends Error {
   readonly code: HeraldErrorCode;
   constructor(code: HeraldErrorCode, message: string, options?: { cause?: unknown }) {

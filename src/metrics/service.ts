@@ -1,7 +1,7 @@
-import { HeraldError, toError } from '../errors/herald-error.js';
+import { HeraldError } from '../errors/herald-error.js';
 import { INGEST_COUNTERS_SLOT } from '../runtime/ingest-counters.js';
 import { UDP_COLLECTORS_SLOT } from '../runtime/udp-collectors.js';
-import { isLoopbackHost, parseListen } from '../runtime/listen.js';
+import { isLoopbackHost, listenError, parseListen } from '../runtime/listen.js';
 import { MI_COMMANDS_SLOT, miCommandRegistry } from '../runtime/mi/registry.js';
 import { defineService, type Runtime, type Service } from '../runtime/service.js';
 import { metricsCommands } from './commands.js';
@@ -30,7 +30,7 @@ async function startScrapePort(runtime: Runtime, endpoint: ReturnType<typeof cre
     runtime.announce(`metrics ${server.url}/metrics`);
     return server;
   } catch (error) {
-    throw new HeraldError('HERALD_ERR_CONFIG', `Cannot listen on metrics.listen ${config.listen}: ${toError(error).message}`, { cause: error });
+    throw listenError('metrics.listen', config.listen, error);
   }
 }
 

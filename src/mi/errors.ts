@@ -3,8 +3,12 @@ import type { Logger } from '../log/logger.js';
 import { RPC_ERROR, RpcError, type JsonRpcErrorObject } from './jsonrpc.js';
 import { MiParamsError } from '../runtime/mi/params.js';
 
-/** How each Herald error code is answered. Codes not listed are plain command failures (-32000). */
-const CODE_FOR: Partial<Record<HeraldErrorCode, number>> = {
+/**
+ * The JSON-RPC error code each Herald error code is answered with; `data.code` always
+ * carries the Herald code itself. A full Record, so a new code in errors/codes.ts is a
+ * type error here until someone decides how the MI answers it (docs/errors.md shows it).
+ */
+export const RPC_CODE_FOR: Readonly<Record<HeraldErrorCode, number>> = {
   HERALD_ERR_UNKNOWN_EVENT: RPC_ERROR.NOT_FOUND,
   HERALD_ERR_UNKNOWN_STATUS: RPC_ERROR.NOT_FOUND,
   HERALD_ERR_NOT_FOUND: RPC_ERROR.NOT_FOUND,
@@ -20,7 +24,21 @@ const CODE_FOR: Partial<Record<HeraldErrorCode, number>> = {
   HERALD_ERR_BUS_CLOSED: RPC_ERROR.UNAVAILABLE,
   HERALD_ERR_BACKEND_CLOSED: RPC_ERROR.UNAVAILABLE,
   HERALD_ERR_WRITE_TIMEOUT: RPC_ERROR.UNAVAILABLE,
+  // Failures of the command's own work, not of what the caller gave: plain command failures.
+  HERALD_ERR_LISTEN: RPC_ERROR.COMMAND_FAILED,
+  HERALD_ERR_SLOT_MISSING: RPC_ERROR.COMMAND_FAILED,
+  HERALD_ERR_SERVICE_CYCLE: RPC_ERROR.COMMAND_FAILED,
+  HERALD_ERR_DUPLICATE_EVENT: RPC_ERROR.COMMAND_FAILED,
+  HERALD_ERR_DUPLICATE_COMMAND: RPC_ERROR.COMMAND_FAILED,
+  HERALD_ERR_PEER_UNAVAILABLE: RPC_ERROR.COMMAND_FAILED,
+  HERALD_ERR_PEER_REFUSED: RPC_ERROR.COMMAND_FAILED,
+  HERALD_ERR_EVENT_TOO_LARGE: RPC_ERROR.COMMAND_FAILED,
 };
+
+/** Whether a string is one of the listed codes (a foreign `HERALD_ERR_…` string is not). */
+function isListedCode(code: string | undefined): code is HeraldErrorCode {
+  return code !== undefined && Object.hasOwn(RPC_CODE_FOR, code);
+}
 
 function stringCode(error: Error): string | undefined {
   const code = (error as Error & { code?: unknown }).code;
@@ -40,7 +58,7 @@ export function toRpcError(thrown: unknown, method: string, logger: Logger): Jso
   const error = toError(thrown);
   const code = stringCode(error);
   if (isHeraldError(error) || code === 'HERALD_ERR_FILTER_SYNTAX') {
-    const rpcCode = CODE_FOR[code as HeraldErrorCode] ?? RPC_ERROR.COMMAND_FAILED;
+    const rpcCode = isListedCode(code) ? RPC_CODE_FOR[code] : RPC_ERROR.COMMAND_FAILED;
     logger.debug({ method, code, message: error.message }, 'MI command refused.');
     return { code: rpcCode, message: error.message, data: { code } };
   }

@@ -1,12 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { HeraldError } from '../errors/herald-error.js';
 import { DEFAULT_EVENT_STORE_FILE } from '../backends/event-store/open.js';
 import { rotateFiles } from '../backends/shared/file-registry.js';
 import { defineService, type Runtime, type Service } from '../runtime/service.js';
 import { builtinCommands } from './commands/index.js';
-import { httpBase, isLoopbackHost, parseListen, type ListenAddress } from '../runtime/listen.js';
+import { httpBase, isLoopbackHost, listenError, parseListen, type ListenAddress } from '../runtime/listen.js';
 import { MI_COMMANDS_SLOT, miCommandRegistry } from '../runtime/mi/registry.js';
 import { INGEST_COUNTERS_SLOT } from '../runtime/ingest-counters.js';
 import { STATUS_SLOT } from '../runtime/status.js';
@@ -71,7 +70,7 @@ async function startMi(runtime: Runtime): Promise<Service | undefined> {
   } catch (error) {
     for (const dispose of disposers) dispose();
     await server.app.close().catch(() => undefined);
-    throw new HeraldError('HERALD_ERR_CONFIG', `Cannot listen on mi.listen ${config.listen}: ${(error as Error).message}`, { cause: error });
+    throw listenError('mi.listen', config.listen, error);
   }
   runtime.slots.set(MI_ADDRESS_KEY, address);
   runtime.logger.info({ url: `${address.url}/mi`, token: auth.source }, 'Management interface listening.');
@@ -100,8 +99,8 @@ async function startMi(runtime: Runtime): Promise<Service | undefined> {
 /**
  * Starts the management interface. Others may register commands into the
  * `mi.commands` slot before or after it starts. Announces `mi http://HOST:PORT/mi`.
- * @throws HeraldError HERALD_ERR_CONFIG for a bad listen address, a busy port, or a
- *   non-loopback address without a token.
+ * @throws HeraldError HERALD_ERR_CONFIG for a bad listen address or a non-loopback
+ *   address without a token; HERALD_ERR_LISTEN for a busy or forbidden port.
  */
 export const startMiService = defineService({
   name: 'mi',

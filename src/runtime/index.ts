@@ -9,7 +9,7 @@ export type { Runtime, Service, ServiceDeclaration, ServiceDefinition, ServiceSt
 export { SlotTable } from './slots.js';
 export type { SlotKey, Slots } from './slots.js';
 export { serviceOrder } from './order.js';
-export { httpBase, isLoopbackHost, parseListen } from './listen.js';
+export { httpBase, isLoopbackHost, listenError, parseListen } from './listen.js';
 export type { ListenAddress } from './listen.js';
 export { IngestCounters, ingestCounters, registerIngestCounters, INGEST_COUNTERS_SLOT } from './ingest-counters.js';
 export type { IngestCounterSource } from './ingest-counters.js';

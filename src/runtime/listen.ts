@@ -30,6 +30,18 @@ export function isLoopbackHost(host: string): boolean {
   return isIP(v4) === 4 && v4.startsWith('127.');
 }
 
+/**
+ * A listener that could not bind, as HERALD_ERR_LISTEN naming the config key, the
+ * address and the OS reason (EADDRINUSE, EACCES…), so a busy port is never mistaken
+ * for a config typo. Every service that listens reports a bind failure through this.
+ */
+export function listenError(key: string, address: string, error: unknown): HeraldError {
+  const message = error instanceof Error ? error.message : String(error);
+  const osCode = (error as NodeJS.ErrnoException | undefined)?.code;
+  const reason = typeof osCode === 'string' && !message.includes(osCode) ? `${osCode} ${message}` : message;
+  return new HeraldError('HERALD_ERR_LISTEN', `Cannot listen on ${key} ${address}: ${reason}`, { cause: error });
+}
+
 /** `http://host:port`, bracketing IPv6 hosts. */
 export function httpBase(host: string, port: number): string {
   return `http://${isIP(host) === 6 ? `[${host}]` : host}:${port}`;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerConfig } from './config.js';
+import { registerErrors } from './errors.js';
 import { registerEvents } from './events.js';
 import { registerFlat } from './flat.js';
 import { registerServe } from './serve.js';
@@ -20,6 +21,7 @@ import { registerSearch } from './search.js';
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerServe,
   registerEvents,
+  registerErrors,
   registerConfig,
   registerMi,
   registerSubscribe,

@@ -1,7 +1,7 @@
 import { HeraldError } from '../../errors/herald-error.js';
 import { parseLevel } from '../../events/level.js';
 import { INGEST_COUNTERS_SLOT, registerIngestCounters } from '../../runtime/ingest-counters.js';
-import { parseListen } from '../../runtime/listen.js';
+import { listenError, parseListen } from '../../runtime/listen.js';
 import { watchUdpCollector } from '../../runtime/udp-collector-watch.js';
 import { SIP_PARSE_POOL_SLOT } from '../../trace/sip-pool/service.js';
 import { defineService, type Runtime, type Service } from '../../runtime/service.js';
@@ -42,8 +42,8 @@ async function startHep(runtime: Runtime): Promise<Service | undefined> {
   const pool = sharedSipParsePool(runtime);
   const collector = new HepCollector({ tracer, bus: runtime.bus, logger: runtime.logger, authKey: config.auth_key, pool, logLevel: parseLevel(config.log_level) });
   const timeouts = { idleMs: config.tcp_idle_timeout_ms, partialFrameMs: config.tcp_frame_timeout_ms };
-  const listeners = await listenHep(host, port, collector, config.max_connections, timeouts, config.recv_buffer_bytes).catch((error: Error) => {
-    throw new HeraldError('HERALD_ERR_CONFIG', `Cannot listen for HEP on ${config.listen} (hep.listen): ${error.message}`, { cause: error });
+  const listeners = await listenHep(host, port, collector, config.max_connections, timeouts, config.recv_buffer_bytes).catch((error: unknown) => {
+    throw listenError('hep.listen', config.listen, error);
   });
   const address: ListenerAddress = { host: listeners.host, port: listeners.port };
   runtime.slots.set(HEP_ADDRESS_KEY, address);

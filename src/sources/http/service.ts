@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { httpLimitsOf } from '../../runtime/http-limits.js';
 import { INGEST_COUNTERS_SLOT } from '../../runtime/ingest-counters.js';
-import { httpBase, parseListen } from '../../runtime/listen.js';
+import { httpBase, listenError, parseListen } from '../../runtime/listen.js';
 import { defineService, type Runtime, type Service } from '../../runtime/service.js';
 import { STATUS_SLOT } from '../../runtime/status.js';
-import { ingestContext, ingestToken, listenError, publishedIntake } from '../ingest/service-kit.js';
+import { ingestContext, ingestToken, publishedIntake } from '../ingest/service-kit.js';
 import { createIngestHttpServer } from './server.js';
 
 /** The slot holding the bound base URL (port 0 resolved), for tests and benchmarks. */

@@ -1,5 +1,4 @@
 import { UntypedDefs } from '../../events/untyped.js';
-import { HeraldError } from '../../errors/herald-error.js';
 import { loadOrCreateToken } from '../../runtime/token.js';
 import { registerIngestCounters } from '../../runtime/ingest-counters.js';
 import { isLoopbackHost } from '../../runtime/listen.js';
@@ -63,7 +62,3 @@ export function publishedIntake(
   };
 }
 
-/** A bind failure as a config error naming the key. */
-export function listenError(key: string, text: string, error: unknown): HeraldError {
-  return new HeraldError('HERALD_ERR_CONFIG', `Cannot listen on ${key} ${text}: ${(error as Error).message}`, { cause: error });
-}

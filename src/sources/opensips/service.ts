@@ -1,9 +1,9 @@
 import { INGEST_COUNTERS_SLOT } from '../../runtime/ingest-counters.js';
-import { parseListen, type ListenAddress } from '../../runtime/listen.js';
+import { listenError, parseListen, type ListenAddress } from '../../runtime/listen.js';
 import { defineService, type Runtime, type Service } from '../../runtime/service.js';
 import { STATUS_SLOT } from '../../runtime/status.js';
 import { watchUdpCollector, type UdpCollectorWatch } from '../../runtime/udp-collector-watch.js';
-import { ingestContext, listenError, publishedIntake } from '../ingest/service-kit.js';
+import { ingestContext, publishedIntake } from '../ingest/service-kit.js';
 import { listenOpensips } from './listener.js';
 
 /** The slot holding the bound address (port 0 resolved), for tests and benchmarks. */

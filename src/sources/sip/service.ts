@@ -1,8 +1,7 @@
 import { createSocket } from 'node:dgram';
 import { isIP } from 'node:net';
-import { HeraldError } from '../../errors/herald-error.js';
 import { INGEST_COUNTERS_SLOT, registerIngestCounters } from '../../runtime/ingest-counters.js';
-import { parseListen } from '../../runtime/listen.js';
+import { listenError, parseListen } from '../../runtime/listen.js';
 import { watchUdpCollector } from '../../runtime/udp-collector-watch.js';
 import { SIP_PARSE_POOL_SLOT } from '../../trace/sip-pool/service.js';
 import { defineService, type Runtime, type Service } from '../../runtime/service.js';
@@ -31,7 +30,7 @@ async function startSip(runtime: Runtime): Promise<Service | undefined> {
   const warnings = new RateLimitedWarnings(runtime.logger);
   const socket = createSocket({ type: isIP(host) === 6 ? 'udp6' : 'udp4', recvBufferSize: config.recv_buffer_bytes });
   await new Promise<void>((resolve, reject) => {
-    socket.once('error', (error) => reject(new HeraldError('HERALD_ERR_CONFIG', `Cannot listen for SIP on ${config.listen} (sip.listen): ${error.message}`, { cause: error })));
+    socket.once('error', (error) => reject(listenError('sip.listen', config.listen, error)));
     socket.bind(port, host, () => resolve());
   });
   socket.on('error', () => counters.add('socket_errors'));

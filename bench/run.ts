@@ -18,6 +18,7 @@ const SUITES: Readonly<Record<string, () => Promise<Suite>>> = {
   'ingest-events': async () => (await import('./ingest-events.js')).run,
   ingest: async () => (await import('./ingest.js')).run,
   delivery: async () => (await import('./delivery.js')).run,
+  brokers: async () => (await import('./brokers.js')).run,
 };
 
 function printTable(report: BenchReport): void {

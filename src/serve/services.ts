@@ -7,6 +7,7 @@ import { startIngestHttpService } from '../sources/http/service.js';
 import { startIngestOmeService } from '../sources/ome/service.js';
 import { startIngestNatsService } from '../sources/nats/service.js';
 import { startIngestOpensipsService } from '../sources/opensips/service.js';
+import { startIngestRabbitmqService } from '../sources/rabbitmq/service.js';
 import { startSipService } from '../sources/sip/service.js';
 import { startSipParsePoolService } from '../trace/sip-pool/service.js';
 import { startTraceService } from '../trace/tracer-service.js';
@@ -30,4 +31,5 @@ export const SERVICES: readonly ServiceStarter[] = [
   startIngestOpensipsService,
   startIngestNatsService,
   startIngestOmeService,
+  startIngestRabbitmqService,
 ];

@@ -104,7 +104,7 @@ export class RabbitmqBackend implements Backend {
         vhost: options.vhost, heartbeat: options.heartbeat,
       }, { timeout: options.connect_timeout_ms });
       // Errors also arrive as 'close'; without a listener an 'error' would crash the process.
-      model.on('error', (error: Error) => this.#spec.ctx.logger.debug({ err: error, socket: this.#spec.socket }, 'RabbitMQ connection error'));
+      model.on('error', () => undefined);
       model.on('close', () => this.#forget(link));
       let channel: ConfirmChannel;
       try {

@@ -51,6 +51,17 @@ const IngestNatsSection = Type.Object({
   ...brokerSourceOptions('NATS'),
 }, { additionalProperties: false, default: {} });
 
+const IngestRabbitmqSection = Type.Object({
+  enabled: Type.Boolean({ default: false, description: 'Consume a RabbitMQ queue into the bus (docs/ingest.md, "RabbitMQ").' }),
+  url: Type.String({ default: 'amqp://guest:guest@127.0.0.1:5672/', description: 'The broker: `amqp://user:password@host:port/vhost`.' }),
+  queue: Type.String({ default: '', description: 'The queue to consume (it must exist; Herald declares nothing). Required when enabled.' }),
+  prefetch: Type.Integer({ minimum: 1, maximum: 65_535, default: 200, description: 'Unacknowledged messages the broker hands over at once: the read-ahead, and what a Herald crash gives back to be redelivered.' }),
+  heartbeat: Type.Integer({ minimum: 0, maximum: 3600, default: 30, description: 'AMQP heartbeat in seconds (0: none).' }),
+  connect_timeout_ms: Type.Integer({ minimum: 1, default: 2000, description: 'Give up a connection attempt after this long; it is retried with backoff (100 ms doubling to 5 s).' }),
+  retry_ms: Type.Integer({ minimum: 1, default: 200, description: 'While the bus cannot take more, a message waits this long and is then handed back to the broker (nack, requeue).' }),
+  ...brokerSourceOptions('RabbitMQ'),
+}, { additionalProperties: false, default: {} });
+
 export const IngestSection = Type.Object({
   require_token: Type.Boolean({ default: false, description: 'Ask for the MI token on loopback too (it is always asked for off loopback): `Authorization: Bearer`, URL credentials or `?token=`.' }),
   retry_after_s: Type.Integer({ minimum: 1, default: 1, description: 'The Retry-After given with a 429 when the bus cannot take more.' }),
@@ -59,4 +70,5 @@ export const IngestSection = Type.Object({
   opensips: IngestOpensipsSection,
   ome: IngestOmeSection,
   nats: IngestNatsSection,
+  rabbitmq: IngestRabbitmqSection,
 }, { additionalProperties: false, default: {} });

@@ -13,6 +13,8 @@ export interface SubscriberRunner {
   readonly fill: number;
   /** Bytes in the disk spool (at-least-once only). */
   readonly spoolBytes?: number;
+  /** At-least-once: the time (epoch µs) of the oldest event not yet acknowledged, if any waits. */
+  readonly oldestTimeUs?: number;
   enqueue(event: HeraldEvent): boolean;
   idle(signal?: AbortSignal): Promise<void>;
   /** Stops delivery; returns how many queued events were thrown away (counted as discarded, issue 12 point 12). */
@@ -60,6 +62,8 @@ export interface SubscriberInfo {
   readonly mode: DeliveryMode;
   /** at-least-once: unacknowledged bytes in the disk spool. */
   readonly spoolBytes?: number;
+  /** at-least-once: how old (ms, by its event time) the oldest unacknowledged event is; 0 when none waits. */
+  readonly spoolOldestAgeMs?: number;
   readonly lastError?: string;
 }
 
@@ -69,6 +73,11 @@ export function subscriptionKey(socket: string, target: SubscriptionTarget): str
 
 export function expiresAtMs(sub: Subscription): number {
   return sub.expireSeconds === null ? Number.POSITIVE_INFINITY : sub.subscribedAtMs + sub.expireSeconds * 1000;
+}
+
+function oldestAgeMs(runner: SubscriberRunner, nowMs: number): number {
+  const oldest = runner.oldestTimeUs;
+  return oldest === undefined ? 0 : Math.max(0, Math.round(nowMs - oldest / 1000));
 }
 
 export function describeSubscription(sub: Subscription, nowMs: number): SubscriberInfo {
@@ -87,7 +96,7 @@ export function describeSubscription(sub: Subscription, nowMs: number): Subscrib
     retries: counters.retries,
     queueDepth: sub.runner.queueDepth,
     mode: sub.mode,
-    ...(sub.runner.spoolBytes !== undefined ? { spoolBytes: sub.runner.spoolBytes } : {}),
+    ...(sub.runner.spoolBytes !== undefined ? { spoolBytes: sub.runner.spoolBytes, spoolOldestAgeMs: oldestAgeMs(sub.runner, nowMs) } : {}),
     ...(counters.lastError !== undefined ? { lastError: counters.lastError } : {}),
   };
 }

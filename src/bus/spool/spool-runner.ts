@@ -35,6 +35,8 @@ const SEGMENT_BYTES = 8 * 2 ** 20;
 
 interface Unacked {
   readonly id: string;
+  /** The event's time (epoch µs): the oldest unacknowledged one gives the spool's age. */
+  readonly timeUs: number;
   readonly next: Position;
   settled: boolean;
 }
@@ -95,6 +97,15 @@ export class SpoolRunner {
 
   get spoolBytes(): number {
     return this.#log.bytes;
+  }
+
+  /**
+   * The time (epoch µs) of the oldest event not yet acknowledged: the first one read from the
+   * spool (records are read in order and every unread one is newer), else the first still on
+   * its way in; undefined when nothing waits.
+   */
+  get oldestTimeUs(): number | undefined {
+    return this.#unacked[0]?.timeUs ?? this.#appending[0]?.timeUs;
   }
 
   enqueue(event: HeraldEvent): boolean {
@@ -196,7 +207,7 @@ export class SpoolRunner {
         this.#acknowledge(record.next);
         continue;
       }
-      const entry: Unacked = { id: event.id, next: record.next, settled: false };
+      const entry: Unacked = { id: event.id, timeUs: event.timeUs, next: record.next, settled: false };
       this.#unacked.push(entry);
       this.#byId.set(event.id, entry);
       this.#runner.enqueue(event);

@@ -9,7 +9,7 @@ interface StatsAnswer {
   readonly subscribers: ReadonlyArray<{
     readonly socket: string; readonly event?: string; readonly filter?: string; readonly matched: number; readonly delivered: number;
     readonly dropped: number; readonly failed: number; readonly retries: number; readonly queue_depth: number;
-    readonly mode?: string; readonly spool_bytes?: number;
+    readonly mode?: string; readonly spool_bytes?: number; readonly spool_oldest_age_ms?: number;
   }>;
   readonly ingest: Readonly<Record<string, Readonly<Record<string, number>>>>;
   readonly stream: Readonly<Record<string, number>>;
@@ -29,10 +29,10 @@ function sections(answer: StatsAnswer): string[] {
   if (events.length > 0) out.push(formatTable(['EVENT', 'RAISED', 'DELIVERED', 'DROPPED', 'FAILED'], events));
   const subscribers = answer.subscribers.map((sub) => [
     sub.socket, sub.event ?? `filter ${sub.filter ?? ''}`, sub.mode ?? 'at-most-once', sub.matched, sub.delivered, sub.dropped, sub.failed, sub.retries,
-    sub.queue_depth, sub.spool_bytes ?? '-',
+    sub.queue_depth, sub.spool_bytes ?? '-', sub.spool_oldest_age_ms ?? '-',
   ]);
   if (subscribers.length > 0) {
-    out.push(formatTable(['SOCKET', 'TARGET', 'MODE', 'MATCHED', 'DELIVERED', 'DROPPED', 'FAILED', 'RETRIES', 'QUEUE', 'SPOOL BYTES'], subscribers));
+    out.push(formatTable(['SOCKET', 'TARGET', 'MODE', 'MATCHED', 'DELIVERED', 'DROPPED', 'FAILED', 'RETRIES', 'QUEUE', 'SPOOL BYTES', 'SPOOL AGE MS'], subscribers));
   }
   const ingest = Object.entries(answer.ingest).flatMap(([source, counters]) => Object.entries(counters).map(([name, value]) => [source, name, value]));
   if (ingest.length > 0) out.push(formatTable(['SOURCE', 'COUNTER', 'VALUE'], ingest));

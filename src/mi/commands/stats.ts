@@ -23,7 +23,7 @@ function statisticsOf(ctx: MiCallContext, deps: StatsCommandDeps) {
       retries: info.retries,
       queue_depth: info.queueDepth,
       mode: info.mode,
-      ...(info.spoolBytes !== undefined ? { spool_bytes: info.spoolBytes } : {}),
+      ...(info.spoolBytes !== undefined ? { spool_bytes: info.spoolBytes, spool_oldest_age_ms: info.spoolOldestAgeMs ?? 0 } : {}),
       ...(info.lastError !== undefined ? { last_error: info.lastError } : {}),
     })),
     ingest: ingest?.snapshot() ?? {},
@@ -37,7 +37,7 @@ export function statsCommands(deps: StatsCommandDeps): MiCommand[] {
     defineCommand({
       name: 'get_statistics',
       aliases: ['core:get_statistics'],
-      description: 'Events raised, delivered, dropped and failed per event; delivered, dropped, failed, retries and queue depth per subscriber; totals (with `refused`: run-time subscriptions refused by delivery.allowed_destinations); ingest and live-stream counters.',
+      description: 'Events raised, delivered, dropped and failed per event; delivered, dropped, failed, retries, queue depth and, for at-least-once subscribers, spool bytes and the oldest unacknowledged event\'s age (`spool_oldest_age_ms`) per subscriber; totals (with `refused`: run-time subscriptions refused by delivery.allowed_destinations); ingest and live-stream counters.',
       params: [],
       example: {
         result: {

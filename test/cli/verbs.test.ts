@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'node:test';
+import { type Backend, type WriteResult } from '../../src/bus/backend.js';
 import { startTestDaemon } from '../mi/helpers.js';
 import { runCli } from './mi-cli-helpers.js';
 
@@ -48,7 +49,39 @@ test('subscribe and raise with --json print the command results', async (t) => {
   const raised = await runCli(['raise', 'E_CORE_THRESHOLD', 'source=dns', 'time=5', 'extra=x', '--json'], env);
   assert.deepEqual(JSON.parse(raised.stdout), { event: 'E_CORE_THRESHOLD', subscribers: 1 });
   const listed = await runCli(['subscribers'], env);
-  assert.match(listed.stdout, /memory:cli-json\s+filter level>=warning\s+3600\s+\d+/);
+  assert.match(listed.stdout, /memory:cli-json\s+filter level>=warning\s+at-most-once\s+3600\s+\d+/);
+});
+
+// Issue 13: herald subscribers showed expiry only; it now shows each subscriber's delivery (mode, counters, spool).
+test('subscribers shows mode, delivered, retried, failed, dropped and an at-least-once spool\'s bytes and oldest age', async (t) => {
+  const d = await startTestDaemon(t, { extra: { delivery: { memory_transport: true, retry_base_ms: 1, retry_max_ms: 5, write_timeout_ms: 300 } } });
+  const bus = d.daemon.runtime.bus;
+  let writes = 0;
+  const stuck: Backend = {
+    open: async () => {},
+    // The first write fails retryably, later ones never settle (abandoned after write_timeout_ms): retries and a spool to show.
+    write: (): Promise<WriteResult> => (++writes === 1 ? Promise.resolve({ status: 'retryable', error: new Error('peer away') }) : new Promise<WriteResult>(() => {})),
+    flush: async () => {},
+    close: async () => {},
+  };
+  bus.backends.register({ transport: 'stuck', description: 'test', destinations: () => [], create: () => stuck });
+  await bus.subscribe('stuck:spooled', { event: 'E_CORE_THRESHOLD', delivery: 'at-least-once' });
+  await d.result('event_subscribe', { socket: 'memory:cli-listed', event: 'E_CORE_THRESHOLD' });
+  for (const time of [1, 2]) await d.result('raise_event', { event: 'E_CORE_THRESHOLD', params: { source: 'dns', time, extra: '' } });
+  await bus.persisted();
+  const delivered = () => bus.subscribers({ socket: 'memory:cli-listed' })[0].delivered;
+  for (let i = 0; i < 500 && (writes < 2 || delivered() < 2); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.ok(writes >= 2, 'the spooled batch was retried');
+  const [table, json] = await Promise.all([runCli(['subscribers'], d.cliEnv), runCli(['subscribers', '--json'], d.cliEnv)]);
+  assert.equal(table.code, 0, table.stderr);
+  assert.match(table.stdout, /^SOCKET\s+TARGET\s+MODE\s+EXPIRE\s+TTL\s+DELIVERED\s+RETRIED\s+FAILED\s+DROPPED\s+SPOOL BYTES\s+SPOOL AGE MS\n/);
+  assert.match(table.stdout, /\nmemory:cli-listed\s+E_CORE_THRESHOLD\s+at-most-once\s+3600\s+\d+\s+2\s+0\s+0\s+0\s+-\s+-\n/);
+  assert.match(table.stdout, /\nstuck:spooled\s+E_CORE_THRESHOLD\s+at-least-once\s+never\s+never\s+0\s+[1-9]\d*\s+0\s+0\s+[1-9]\d*\s+\d+\n/);
+  const listed = JSON.parse(json.stdout) as { Events: Array<{ Subscribers: Array<Record<string, unknown>> }> };
+  const spooled = listed.Events[0].Subscribers.find((sub) => sub.socket === 'stuck:spooled');
+  assert.equal(spooled?.mode, 'at-least-once');
+  assert.ok((spooled.spool_bytes as number) > 0);
+  assert.equal(typeof spooled.spool_oldest_age_ms, 'number');
 });
 
 test('--version prints the version in package.json, not the one npm puts in the environment of another package', async () => {

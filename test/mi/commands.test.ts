@@ -106,7 +106,9 @@ test('subscribers_list: all events, one event, one socket, with expire and ttl o
   assert.equal(all.Events.length, 1);
   assert.equal(all.Events[0].name, 'E_CORE_LOG');
   const bySocket = Object.fromEntries(all.Events[0].Subscribers.map((s) => [s.socket, s]));
-  assert.deepEqual(bySocket['memory:forever'], { socket: 'memory:forever', expire: 'never', ttl: 'never' });
+  assert.deepEqual(bySocket['memory:forever'], {
+    socket: 'memory:forever', expire: 'never', ttl: 'never', mode: 'at-most-once', delivered: 0, retries: 0, failed: 0, dropped: 0,
+  });
   assert.equal(bySocket['memory:timed'].expire, 60);
   assert.ok((bySocket['memory:timed'].ttl as number) <= 60 && (bySocket['memory:timed'].ttl as number) > 0);
   assert.deepEqual(all.Filters.map((f) => (f as { filter: string }).filter), ['level>=error']);

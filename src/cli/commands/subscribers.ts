@@ -7,6 +7,13 @@ interface Listed {
   readonly expire: number | 'never';
   readonly ttl: number | 'never';
   readonly filter?: string;
+  readonly mode?: string;
+  readonly delivered?: number;
+  readonly retries?: number;
+  readonly failed?: number;
+  readonly dropped?: number;
+  readonly spool_bytes?: number;
+  readonly spool_oldest_age_ms?: number;
 }
 
 interface ListAnswer {
@@ -14,11 +21,20 @@ interface ListAnswer {
   readonly Filters: readonly Listed[];
 }
 
-/** One row per subscription: socket, what it listens to, expiry, seconds left. */
+const SUBSCRIBER_HEADER = ['SOCKET', 'TARGET', 'MODE', 'EXPIRE', 'TTL', 'DELIVERED', 'RETRIED', 'FAILED', 'DROPPED', 'SPOOL BYTES', 'SPOOL AGE MS'];
+
+function row(sub: Listed, target: string): unknown[] {
+  return [
+    sub.socket, target, sub.mode ?? 'at-most-once', sub.expire, sub.ttl, sub.delivered ?? '-', sub.retries ?? '-', sub.failed ?? '-', sub.dropped ?? '-',
+    sub.spool_bytes ?? '-', sub.spool_oldest_age_ms ?? '-',
+  ];
+}
+
+/** One row per subscription: socket, what it listens to, delivery mode, expiry, seconds left, delivery counters, spool. */
 export function subscriberRows(answer: ListAnswer): unknown[][] {
   return [
-    ...answer.Events.flatMap((event) => event.Subscribers.map((sub) => [sub.socket, event.name, sub.expire, sub.ttl])),
-    ...answer.Filters.map((sub) => [sub.socket, `filter ${sub.filter ?? ''}`, sub.expire, sub.ttl]),
+    ...answer.Events.flatMap((event) => event.Subscribers.map((sub) => row(sub, event.name))),
+    ...answer.Filters.map((sub) => row(sub, `filter ${sub.filter ?? ''}`)),
   ];
 }
 
@@ -26,7 +42,7 @@ export function subscriberRows(answer: ListAnswer): unknown[][] {
 export function registerSubscribers(program: Command): void {
   withClientOptions(program
     .command('subscribers')
-    .description('List subscribers with their expiry and remaining TTL in seconds.'))
+    .description('List subscribers: delivery mode, expiry and remaining TTL in seconds, delivered/retried/failed/dropped, and for at-least-once the spool\'s bytes and oldest age.'))
     .action(async (flags: ClientFlags) => {
       const client = await clientFrom(flags);
       const answer = await client.call<ListAnswer>('subscribers_list');
@@ -35,6 +51,6 @@ export function registerSubscribers(program: Command): void {
         return;
       }
       const rows = subscriberRows(answer);
-      process.stdout.write(rows.length === 0 ? 'no subscribers\n' : `${formatTable(['SOCKET', 'TARGET', 'EXPIRE', 'TTL'], rows)}\n`);
+      process.stdout.write(rows.length === 0 ? 'no subscribers\n' : `${formatTable(SUBSCRIBER_HEADER, rows)}\n`);
     });
 }

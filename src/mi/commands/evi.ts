@@ -4,6 +4,7 @@ import type { JsonValue } from '../../events/json.js';
 import { LEVEL_NAMES, parseLevel } from '../../events/level.js';
 import { defineCommand, type MiCommand, type MiCallContext } from '../../runtime/mi/command.js';
 import { MiParamsError } from '../../runtime/mi/params.js';
+import { deliveryFields } from './delivery-fields.js';
 
 /** Longest `source_id` raise_event takes: a name, not a payload. */
 const MAX_SOURCE_ID_CHARS = 256;
@@ -12,7 +13,7 @@ const MAX_SOURCE_ID_CHARS = 256;
 export const DEFAULT_EXPIRE_SECONDS = 3600;
 
 function listed(info: SubscriberInfo) {
-  return { socket: info.socket, expire: info.expire, ttl: info.ttl };
+  return { socket: info.socket, expire: info.expire, ttl: info.ttl, ...deliveryFields(info) };
 }
 
 function target(info: SubscriberInfo) {
@@ -66,15 +67,21 @@ const eventsList = defineCommand({
 const subscribersList = defineCommand({
   name: 'subscribers_list',
   aliases: ['evi:subscribers'],
-  description: 'Lists subscribers with `expire` and the remaining `ttl` in seconds (or "never"). With `event`: that event only; with `socket`: that socket only.',
+  description: 'Lists subscribers with `expire` and the remaining `ttl` in seconds (or "never"), and (Herald extension) their delivery: `mode`, `delivered`, `retries`, `failed`, `dropped` and, for at-least-once, `spool_bytes` and `spool_oldest_age_ms`. With `event`: that event only; with `socket`: that socket only.',
   params: [
     { name: 'event', type: 'string', description: 'Only subscribers of this event.' },
     { name: 'socket', type: 'string', description: 'Only this subscriber socket.' },
   ],
   example: {
     result: {
-      Events: [{ name: 'E_CORE_LOG', id: 6, Subscribers: [{ socket: 'flatstore:/var/log/herald/log.csv', expire: 3600, ttl: 3598 }] }],
-      Filters: [{ socket: 'jsonl:/var/lib/herald/events.log', expire: 'never', ttl: 'never', filter: 'level>=info' }],
+      Events: [{
+        name: 'E_CORE_LOG', id: 6,
+        Subscribers: [{ socket: 'flatstore:/var/log/herald/log.csv', expire: 3600, ttl: 3598, mode: 'at-most-once', delivered: 120, retries: 0, failed: 0, dropped: 0 }],
+      }],
+      Filters: [{
+        socket: 'http://127.0.0.1:8080/hook', expire: 'never', ttl: 'never', mode: 'at-least-once', delivered: 5400, retries: 3, failed: 0, dropped: 0,
+        spool_bytes: 18234, spool_oldest_age_ms: 420, filter: 'level>=info',
+      }],
     },
   },
   handler: ({ event, socket }, ctx) => listSubscribers(ctx, event, socket),

@@ -1,3 +1,4 @@
+import { deliveryFields } from './delivery-fields.js';
 import { defineCommand, type MiCallContext, type MiCommand } from '../../runtime/mi/command.js';
 import type { EventStreamStats } from '../event-stream.js';
 import { INGEST_COUNTERS_SLOT } from '../../runtime/ingest-counters.js';
@@ -17,13 +18,8 @@ function statisticsOf(ctx: MiCallContext, deps: StatsCommandDeps) {
       socket: info.socket,
       ...(info.event !== undefined ? { event: info.event } : { filter: info.filter }),
       matched: info.matched,
-      delivered: info.delivered,
-      dropped: info.dropped,
-      failed: info.failed,
-      retries: info.retries,
+      ...deliveryFields(info),
       queue_depth: info.queueDepth,
-      mode: info.mode,
-      ...(info.spoolBytes !== undefined ? { spool_bytes: info.spoolBytes, spool_oldest_age_ms: info.spoolOldestAgeMs ?? 0 } : {}),
       ...(info.lastError !== undefined ? { last_error: info.lastError } : {}),
     })),
     ingest: ingest?.snapshot() ?? {},

@@ -25,9 +25,23 @@ export interface SqlDialect {
   /** Runs statements in one transaction. Returns the rows each changed. */
   runAll(statements: ReadonlyArray<readonly [string, readonly unknown[]]>): Promise<number[]>;
   all<T>(sql: string, values: readonly unknown[]): Promise<T[]>;
+  /** PostgreSQL: the table's day partitions (none for SQLite and MySQL). */
+  dayPartitions?(table: string): StoreDays;
   /** Whether a failed write may succeed later (connection lost, busy, disk full). */
   isTransient(error: Error): boolean;
   close(): Promise<void>;
+}
+
+/** A table's day partitions as the event store drives them. */
+export interface StoreDays {
+  /** After the schema: finds whether the table is partitioned (an older plain table is not) and makes the days ahead. */
+  open(): Promise<void>;
+  /** Before an insert: makes the partitions rows of these µs times go to (a known day costs no query). */
+  ensureFor(timesUs: readonly number[]): Promise<void>;
+  /** After a failed insert: look again next time (a partition may have been dropped under us). */
+  forget(): void;
+  /** Drops the days wholly before the cutoff and returns their partitions; undefined for a plain table (DELETE then). */
+  dropBefore(cutoffUs: number): Promise<string[] | undefined>;
 }
 
 /** `"name"` or `` `name` ``: identifiers are checked by the schema's pattern, quoted anyway. */

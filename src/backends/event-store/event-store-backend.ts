@@ -49,8 +49,10 @@ export class EventStoreBackend implements Backend {
 
   async #purge(): Promise<void> {
     try {
-      const removed = await this.#store.purgeBefore(Date.now() * 1000 - this.#keepDays * DAY_US);
-      if (removed > 0) this.#ctx.logger.info({ store: this.#store.dialect.location, removed }, 'Old events removed from the event store.');
+      const { deletedRows, droppedPartitions } = await this.#store.purgeBefore(Date.now() * 1000 - this.#keepDays * DAY_US);
+      if (deletedRows > 0 || droppedPartitions.length > 0) {
+        this.#ctx.logger.info({ store: this.#store.dialect.location, removed: deletedRows, droppedPartitions }, 'Old events removed from the event store.');
+      }
     } catch (error) {
       this.#ctx.logger.warn({ err: error, store: this.#store.dialect.location }, 'Event store retention failed; retrying in an hour.');
     }

@@ -2,6 +2,7 @@ import type { BackendContext, BackendFactory, NetworkDestination } from '../../b
 import type { SocketAddress } from '../../bus/socket.js';
 import { HeraldError } from '../../errors/herald-error.js';
 import { urlDestination } from '../shared/destinations.js';
+import { MAX_PARTITIONED_TABLE_CHARS } from '../shared/pg-day-partitions.js';
 import { rootsOf } from '../shared/file-options.js';
 import { confineSqlitePath } from '../../runtime/files-roots.js';
 import { socketOptions } from '../shared/socket-schema.js';
@@ -12,6 +13,9 @@ import { SqlEventStore } from './sql-event-store.js';
 
 function create(address: SocketAddress, ctx: BackendContext): EventStoreBackend {
   const options = socketOptions(address.socket, EventStoreOptionsSchema, address.options);
+  if (/^postgres/.test(address.transport) && options.table.length > MAX_PARTITIONED_TABLE_CHARS) {
+    throw new HeraldError('HERALD_ERR_BAD_SOCKET', `Socket ${maskPassword(address.socket)}: option "table" is ${options.table.length} characters; PostgreSQL takes at most ${MAX_PARTITIONED_TABLE_CHARS} (its day partitions add _pYYYYMMDD)`);
+  }
   // A SQLite file is a file like any other: it must lie under files.roots.
   const url = address.transport === 'sqlite'
     ? `sqlite:${confineSqlitePath(address.address, rootsOf(ctx)).realPath}`

@@ -1,13 +1,18 @@
 import pg from 'pg';
 import { inPgTransaction, withPgClient } from '../shared/pg-client.js';
 import { isoMicros } from './event-row.js';
-import { quoted, type SqlDialect } from './dialect.js';
+import { quoted, type SqlDialect, type StoreDays } from './dialect.js';
+import { PostgresStoreDays } from './postgres-days.js';
 import { indexStatements } from './sqlite-dialect.js';
 
 /** Connection-level failures: the batch may go through once the server is back. */
 const TRANSIENT_SQLSTATE = /^(08|53|57P|40001|40P01)/;
 
-/** PostgreSQL through pg: params as JSONB, time as timestamptz, idempotent on id (ON CONFLICT DO NOTHING). */
+/**
+ * PostgreSQL through pg: params as JSONB, time as timestamptz, partitioned by UTC day on time (the primary key
+ * is (id, time), as a partitioned table's must hold its key; a retried event has both the same, so inserts stay
+ * idempotent with ON CONFLICT DO NOTHING), retention dropping whole days.
+ */
 export class PostgresDialect implements SqlDialect {
   readonly kind = 'postgres';
   readonly location: string;
@@ -31,8 +36,9 @@ export class PostgresDialect implements SqlDialect {
   schema(table: string): readonly string[] {
     const t = quoted(table, '"');
     return [
-      `CREATE TABLE IF NOT EXISTS ${t} (id text PRIMARY KEY, time timestamptz NOT NULL, time_us bigint NOT NULL, level text NOT NULL,
-        category text NOT NULL, type text NOT NULL, source_id text NOT NULL, summary text, cause text, snapshot jsonb, params jsonb NOT NULL)`,
+      `CREATE TABLE IF NOT EXISTS ${t} (id text NOT NULL, time timestamptz NOT NULL, time_us bigint NOT NULL, level text NOT NULL,
+        category text NOT NULL, type text NOT NULL, source_id text NOT NULL, summary text, cause text, snapshot jsonb, params jsonb NOT NULL,
+        PRIMARY KEY (id, time)) PARTITION BY RANGE (time)`,
       ...indexStatements(table, t),
     ];
   }
@@ -46,7 +52,8 @@ export class PostgresDialect implements SqlDialect {
   }
 
   insertIgnoring(table: string, columns: string, tuples: string): string {
-    return `INSERT INTO ${quoted(table, '"')} (${columns}) VALUES ${tuples} ON CONFLICT (id) DO NOTHING`;
+    // No conflict target: the key is (id, time) on a partitioned table, (id) on one an older Herald made.
+    return `INSERT INTO ${quoted(table, '"')} (${columns}) VALUES ${tuples} ON CONFLICT DO NOTHING`;
   }
 
   purgeChunk(table: string, chunk: number): string {
@@ -69,6 +76,10 @@ export class PostgresDialect implements SqlDialect {
 
   async all<T>(sql: string, values: readonly unknown[]): Promise<T[]> {
     return (await this.#pool.query(sql, [...values])).rows as T[];
+  }
+
+  dayPartitions(table: string): StoreDays {
+    return new PostgresStoreDays(this.#pool, table);
   }
 
   isTransient(error: Error): boolean {

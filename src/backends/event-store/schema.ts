@@ -8,7 +8,7 @@ export const EventStoreOptionsSchema = Type.Object({
   }),
   keep_days: Type.Integer({
     minimum: 0, maximum: 36_500, default: 0,
-    description: 'Delete events older than this many days (checked at open and hourly); 0 keeps everything.',
+    description: 'Remove events older than this many days (checked at open and hourly): PostgreSQL drops whole UTC-day partitions (keeping up to a day more), SQLite and MySQL delete rows. 0 keeps everything.',
   }),
 }, { additionalProperties: false });
 

@@ -1,7 +1,7 @@
 import { WRITE_OK, type WriteResult } from '../../bus/backend.js';
 import { HeraldError, toError } from '../../errors/herald-error.js';
 import type { HeraldEvent } from '../../events/event.js';
-import type { SqlDialect } from './dialect.js';
+import type { SqlDialect, StoreDays } from './dialect.js';
 import { EVENT_COLUMNS, pushEventValues, storedEventOf, type EventDbRow, type StoredEvent } from './event-row.js';
 
 /** Rows per multi-row INSERT: 500 × 11 placeholders stays under every database's limit. */
@@ -25,10 +25,12 @@ export class SqlEventStore {
   readonly dialect: SqlDialect;
   readonly table: string;
   readonly #statements = new Map<number, string>();
+  readonly #days: StoreDays | undefined;
 
   constructor(dialect: SqlDialect, table: string) {
     this.dialect = dialect;
     this.table = table;
+    this.#days = dialect.dayPartitions?.(table);
   }
 
   /**
@@ -39,6 +41,7 @@ export class SqlEventStore {
     await this.dialect.connect(mode);
     if (mode === 'write') {
       for (const statement of this.dialect.schema(this.table)) await this.dialect.runAll([[statement, []]]);
+      await this.#days?.open();
     } else if (!(await this.dialect.tableExists(this.table))) {
       throw new HeraldError('HERALD_ERR_NOT_FOUND', `No table ${this.table} in ${this.dialect.location}`);
     }
@@ -53,9 +56,11 @@ export class SqlEventStore {
       statements.push([this.#insertSql(slice.length), values]);
     }
     try {
+      await this.#days?.ensureFor(events.map((event) => event.timeUs));
       await this.dialect.runAll(statements);
       return WRITE_OK;
     } catch (thrown) {
+      this.#days?.forget();
       const error = toError(thrown);
       return this.dialect.isTransient(error) ? { status: 'retryable', error } : { status: 'failed', error };
     }
@@ -80,8 +85,17 @@ export class SqlEventStore {
     return (await this.dialect.all<EventDbRow>(sql, values)).map(storedEventOf);
   }
 
-  /** Deletes events older than `cutoffUs`, in chunks. Returns how many. */
-  async purgeBefore(cutoffUs: number): Promise<number> {
+  /**
+   * Removes events older than `cutoffUs`: on PostgreSQL by dropping the day partitions wholly before the cutoff's day
+   * (so up to a day more is kept), elsewhere by DELETEs in chunks.
+   */
+  async purgeBefore(cutoffUs: number): Promise<{ readonly deletedRows: number; readonly droppedPartitions: readonly string[] }> {
+    const dropped = await this.#days?.dropBefore(cutoffUs);
+    if (dropped !== undefined) return { deletedRows: 0, droppedPartitions: dropped };
+    return { deletedRows: await this.#deleteBefore(cutoffUs), droppedPartitions: [] };
+  }
+
+  async #deleteBefore(cutoffUs: number): Promise<number> {
     let total = 0;
     for (;;) {
       const [changed] = await this.dialect.runAll([[this.dialect.purgeChunk(this.table, PURGE_CHUNK), [Math.floor(cutoffUs)]]]);

@@ -1,19 +1,11 @@
 import type { PoolClient } from 'pg';
+import { tableKind } from '../../backends/shared/pg-day-partitions.js';
 import { DATA_COLUMNS, INDEXES, quoteIdent } from './columns.js';
 import { addColumnType, planMigration, SCHEMA_TABLE, SCHEMA_VERSION, type MigrationPlan } from './schema-plan.js';
 
 /** What the open found: the legacy columns to fill, and whether rows go to day partitions. */
 export interface PostgresSchema extends MigrationPlan {
   readonly partitioned: boolean;
-}
-
-/** 'p' partitioned, 'r' plain table, undefined when there is no such table in the current schema. */
-export async function tableKind(client: PoolClient, table: string): Promise<string | undefined> {
-  const result = await client.query<{ relkind: string }>(
-    `SELECT relkind FROM pg_class WHERE relname = $1 AND relnamespace = current_schema()::regnamespace AND relkind IN ('r', 'p')`,
-    [table],
-  );
-  return result.rows[0]?.relkind;
 }
 
 async function existingColumns(client: PoolClient, table: string): Promise<string[]> {

@@ -4,8 +4,8 @@ import { WRITE_OK } from '../../bus/backend.js';
 import { inPgTransaction, withPgClient } from '../../backends/shared/pg-client.js';
 import { HeraldError } from '../../errors/herald-error.js';
 import { DATA_COLUMN_NAMES, quoteIdent } from './columns.js';
-import { createPartition, dayOfUs, DAYS_AHEAD, listPartitions } from './postgres-partitions.js';
-import { ensurePostgresSchema, tableKind } from './postgres-schema.js';
+import { DayPartitions, tableKind } from '../../backends/shared/pg-day-partitions.js';
+import { ensurePostgresSchema } from './postgres-schema.js';
 import { fitColumn } from './fit.js';
 import { buildWhere, searchLimit } from './query.js';
 import { pushRowValues, recordOf, stampOfUs, type DbRow } from './row-values.js';
@@ -58,14 +58,14 @@ export class PostgresTraceStore implements TraceStore {
   #insertSql = '';
   #legacy: readonly string[] = [];
   #partitioned = false;
-  /** Days known to have a partition. */
-  readonly #days = new Set<number>();
+  readonly #partitions: DayPartitions;
   #closed = false;
 
   constructor(options: PostgresStoreOptions) {
     this.#options = options;
     this.table = options.table;
     this.location = options.location;
+    this.#partitions = new DayPartitions(options.table);
     this.#pool = new pg.Pool({ connectionString: options.url, max: 4, types: TYPES, connectionTimeoutMillis: 10_000 });
     this.#pool.on('error', () => undefined); // idle client errors surface on the next query
   }
@@ -82,7 +82,7 @@ export class PostgresTraceStore implements TraceStore {
       const columns = [...DATA_COLUMN_NAMES, ...this.#legacy];
       const arrays = columns.map((name, i) => `$${i + 1}::${UNNEST_TYPES[name] ?? 'text'}[]`);
       this.#insertSql = `INSERT INTO ${quoteIdent(this.table)} (${columns.join(', ')}) SELECT * FROM unnest(${arrays.join(', ')})`;
-      if (this.#partitioned) await this.#ensureDays(client, this.#daysAhead(Date.now()));
+      if (this.#partitioned) await this.#partitions.ensure(client, this.#partitions.ahead(Date.now()));
     });
   }
 
@@ -91,7 +91,7 @@ export class PostgresTraceStore implements TraceStore {
     if (rows.length === 0) return WRITE_OK;
     try {
       return await withPgClient(this.#pool, async (client) => {
-        if (this.#partitioned) await this.#ensureDays(client, rows.map((row) => dayOfUs(row.timeUs)));
+        if (this.#partitioned) await this.#partitions.ensureFor(client, rows.map((row) => row.timeUs));
         await inPgTransaction(client, async () => {
           for (let at = 0; at < rows.length; at += ROWS_PER_STATEMENT) {
             await client.query(this.#insertSql, this.#columnArrays(rows.slice(at, at + ROWS_PER_STATEMENT)));
@@ -100,7 +100,7 @@ export class PostgresTraceStore implements TraceStore {
         return WRITE_OK;
       });
     } catch (error) {
-      this.#days.clear(); // a partition may have been dropped under us: look again next time
+      this.#partitions.forget(); // a partition may have been dropped under us: look again next time
       return classifyWriteError(error);
     }
   }
@@ -116,22 +116,6 @@ export class PostgresTraceStore implements TraceStore {
       for (let c = 0; c < width; c++) arrays[c][r] = pgText(values[c]);
     }
     return arrays;
-  }
-
-  #daysAhead(nowMs: number): number[] {
-    const today = dayOfUs(nowMs * 1000);
-    return Array.from({ length: DAYS_AHEAD + 1 }, (_, i) => today + i);
-  }
-
-  async #ensureDays(client: pg.PoolClient, days: Iterable<number>): Promise<void> {
-    const wanted = [...new Set(days)].filter((day) => !this.#days.has(day));
-    if (wanted.length === 0) return;
-    await inPgTransaction(client, async () => {
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`herald:${this.table}`]);
-      const existing = await listPartitions(client, this.table);
-      for (const day of wanted) if (!existing.has(day)) await createPartition(client, this.table, day);
-    });
-    for (const day of wanted) this.#days.add(day);
   }
 
   async search(query: TraceQuery): Promise<TraceRecord[]> {
@@ -158,16 +142,7 @@ export class PostgresTraceStore implements TraceStore {
     const cutoffMs = nowMs - keepDays * 86_400_000;
     return withPgClient(this.#pool, async (client) => {
       if (!this.#partitioned) return { deletedRows: await this.#deleteOlder(client, cutoffMs), droppedPartitions: [] };
-      const firstKeptDay = dayOfUs(cutoffMs * 1000);
-      const dropped: string[] = [];
-      for (const [day, name] of await listPartitions(client, this.table)) {
-        if (day >= firstKeptDay) continue;
-        await client.query(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
-        this.#days.delete(day);
-        dropped.push(name);
-      }
-      await this.#ensureDays(client, this.#daysAhead(nowMs));
-      return { deletedRows: 0, droppedPartitions: dropped.sort() };
+      return { deletedRows: 0, droppedPartitions: await this.#partitions.dropBefore(client, cutoffMs, nowMs) };
     });
   }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { openEventStore } from '../../../src/backends/event-store/open.js';
 import { searchEvents } from '../../../src/backends/event-store/search.js';
+import type { SqlEventStore } from '../../../src/backends/event-store/sql-event-store.js';
 import { requireService } from '../../../src/testing/services.js';
 import { fileBus, tempDir } from '../helpers.js';
 import { Bare, Blocked } from '../network/helpers.js';
@@ -95,22 +96,82 @@ for (const storeCase of CASES) {
   });
 }
 
-test('sqlite event store: the file must lie under files.roots; keep_days removes old events', async (t) => {
+test('sqlite event store: the file must lie under files.roots', async (t) => {
   const dir = tempDir(t, 'herald-events-');
   const other = tempDir(t, 'herald-elsewhere-');
   const bus = fileBus(t, dir);
   bus.catalogue.add([Blocked, Bare]);
   await assert.rejects(bus.subscribe(`sqlite:${join(other, 'x.db')}`, { event: Bare.name }), /outside the allowed roots/);
   await assert.rejects(bus.subscribe(`sqlite:${join(dir, 'x.db')}?table=bad-name`, { event: Bare.name }), /option "table"/);
-  const socket = `sqlite:${join(dir, 'old.db')}?keep_days=1`;
-  await bus.subscribe(socket, { event: Bare.name });
-  bus.raise(Bare, {}, { timeUs: (Date.now() - 3 * 86_400_000) * 1000 });
-  bus.raise(Bare, {});
-  await bus.drain();
-  await bus.unsubscribe(socket);
-  // Re-opening runs retention at once.
-  await bus.subscribe(socket, { event: Bare.name });
-  const store = await openEventStore(`sqlite:${join(dir, 'old.db')}`, 'herald_events', 'read');
-  t.after(() => store.close());
-  assert.equal((await searchEvents(store, {})).events.length, 1);
+});
+
+const DAY_MS = 86_400_000;
+
+/** The days (YYYYMMDD) of `table`'s partitions. */
+async function partitionDays(store: SqlEventStore, table: string): Promise<string[]> {
+  const rows = await store.dialect.all<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+     WHERE p.relname = $1 ORDER BY 1`, [table]);
+  return rows.map((row) => row.name.slice(table.length + 2));
+}
+
+const yyyymmdd = (ms: number) => new Date(ms).toISOString().slice(0, 10).replaceAll('-', '');
+
+for (const storeCase of CASES) {
+  test(`${storeCase.name} event store: keep_days removes older events when the store opens${storeCase.name === 'postgres' ? ' by dropping day partitions' : ''}`, async (t) => {
+    const table = `herald_events_t${process.pid}_${++tables}`;
+    const where = await storeCase.socket(t, table);
+    if (where === undefined) return;
+    const bus = fileBus(t, where.dir);
+    bus.catalogue.add([Bare]);
+    const socket = `${where.socket}${where.socket.includes('?') ? '&' : '?'}keep_days=2`;
+    await bus.subscribe(socket, { event: Bare.name });
+    const nowMs = Date.now();
+    for (const ageDays of [5, 4, 0]) bus.raise(Bare, { }, { timeUs: (nowMs - ageDays * DAY_MS) * 1000, sourceId: `age-${ageDays}` });
+    await bus.drain();
+    assert.equal(bus.subscribers({ socket })[0].delivered, 3);
+    const store = await openEventStore(where.url, storeCase.name === 'sqlite' ? 'herald_events' : table, 'read');
+    t.after(() => store.close());
+    if (storeCase.name === 'postgres') {
+      const kind = await store.dialect.all<{ relkind: string }>('SELECT relkind FROM pg_class WHERE relname = $1', [table]);
+      assert.equal(kind[0].relkind, 'p', 'a new table is partitioned');
+      const days = await partitionDays(store, table);
+      for (const ageDays of [5, 4, 0, -3]) assert.ok(days.includes(yyyymmdd(nowMs - ageDays * DAY_MS)), `partition ${ageDays} days ago in ${days.join(',')}`);
+    }
+    await bus.unsubscribe(socket);
+    await bus.subscribe(socket, { event: Bare.name }); // opening runs retention at once
+    assert.deepEqual((await searchEvents(store, {})).events.map((event) => event.sourceId), ['age-0']);
+    if (storeCase.name === 'postgres') {
+      const days = await partitionDays(store, table);
+      assert.ok(days.every((day) => day >= yyyymmdd(nowMs - 2 * DAY_MS)), `no partition wholly older than 2 days: ${days.join(',')}`);
+    }
+  });
+}
+
+// Issue 13: an event table an older Herald made on PostgreSQL is plain (primary key id): it stays plain, inserts stay
+// idempotent and keep_days deletes rows there.
+test('postgres event store: a plain table from an older Herald keeps working, retention by DELETE', async (t) => {
+  const table = `herald_events_t${process.pid}_${++tables}`;
+  const where = await CASES[1].socket(t, table);
+  if (where === undefined) return;
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: where.url });
+  await client.connect();
+  await client.query(`CREATE TABLE "${table}" (id text PRIMARY KEY, time timestamptz NOT NULL, time_us bigint NOT NULL, level text NOT NULL,
+    category text NOT NULL, type text NOT NULL, source_id text NOT NULL, summary text, cause text, snapshot jsonb, params jsonb NOT NULL)`);
+  await client.end();
+  const writer = await openEventStore(where.url, table, 'write');
+  t.after(() => writer.close());
+  const { createEvent } = await import('../../../src/events/event.js');
+  const nowMs = Date.now();
+  const events = [createEvent(Bare, {}, { timeUs: (nowMs - 5 * DAY_MS) * 1000 }, 'old'), createEvent(Bare, {}, { timeUs: nowMs * 1000 }, 'new')];
+  for (let i = 0; i < 2; i++) assert.equal((await writer.insert(events)).status, 'ok');
+  assert.equal((await writer.page({ limit: 10 })).length, 2, 'a batch inserted twice is stored once');
+  assert.deepEqual(await writer.purgeBefore((nowMs - 2 * DAY_MS) * 1000), { deletedRows: 1, droppedPartitions: [] });
+  assert.deepEqual((await writer.page({ limit: 10 })).map((event) => event.sourceId), ['new']);
+});
+
+test('postgres event store: a table name too long for its day partitions is refused by name', async (t) => {
+  const bus = fileBus(t, tempDir(t, 'herald-events-'));
+  await assert.rejects(bus.subscribe(`postgres://postgres@127.0.0.1:5432/test?table=${'x'.repeat(54)}`, { event: 'E_CORE_THRESHOLD' }), /option "table" is 54 characters; PostgreSQL takes at most 53/);
 });

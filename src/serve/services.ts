@@ -5,6 +5,7 @@ import { startCoreEventsService } from '../process/service.js';
 import { startHepService } from '../sources/hep/service.js';
 import { startIngestHttpService } from '../sources/http/service.js';
 import { startIngestOmeService } from '../sources/ome/service.js';
+import { startIngestMqttService } from '../sources/mqtt/service.js';
 import { startIngestNatsService } from '../sources/nats/service.js';
 import { startIngestOpensipsService } from '../sources/opensips/service.js';
 import { startIngestRabbitmqService } from '../sources/rabbitmq/service.js';
@@ -32,4 +33,5 @@ export const SERVICES: readonly ServiceStarter[] = [
   startIngestNatsService,
   startIngestOmeService,
   startIngestRabbitmqService,
+  startIngestMqttService,
 ];

@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -20,6 +20,8 @@ export interface PrivateDaemon {
   start(): Promise<void>;
   /** SIGKILL, as in a crash; resolves once the process is gone. */
   kill(): Promise<void>;
+  /** SIGTERM, an orderly shutdown (the daemon saves what it persists); resolves once the process is gone. */
+  stop(): Promise<void>;
 }
 
 /** Whether `binary` can be run; when it cannot, skips the test (or fails it with HERALD_REQUIRE_SERVICES=1). */
@@ -42,14 +44,15 @@ export async function privateDaemon(
   const dir = mkdtempSync(join(tmpdir(), `herald-${binary}-`));
   const port = await freePort();
   let child: ChildProcess | undefined;
-  const kill = async () => {
+  const signal = async (name: 'SIGKILL' | 'SIGTERM') => {
     const running = child;
     child = undefined;
     if (running === undefined || running.exitCode !== null || running.signalCode !== null) return;
     const exited = new Promise((resolve) => running.once('exit', resolve));
-    running.kill('SIGKILL');
+    running.kill(name);
     await exited;
   };
+  const kill = () => signal('SIGKILL');
   const start = async () => {
     await kill();
     const started = spawn(binary, [...args(port, dir)], { stdio: 'ignore' });
@@ -66,7 +69,7 @@ export async function privateDaemon(
     rmSync(dir, { recursive: true, force: true });
   });
   await start();
-  return { port, dir, start, kill };
+  return { port, dir, start, kill, stop: () => signal('SIGTERM') };
 }
 
 /** A private `redis-server` with AOF persistence in its own directory and no RDB snapshots. */
@@ -76,11 +79,17 @@ export function privateRedis(t: TestContext): Promise<PrivateDaemon | undefined>
   ]);
 }
 
-/** A private `mosquitto` with persistence (queued QoS 1 messages survive a restart) in its own directory. */
+/**
+ * A private `mosquitto` with persistence (queued QoS 1 messages survive an orderly restart) in its own directory.
+ * `user` is the test's own: started as root, mosquitto otherwise drops to the `mosquitto` user and cannot
+ * write its database into the test's directory (it logs the error and persists nothing).
+ */
 export function privateMosquitto(t: TestContext): Promise<PrivateDaemon | undefined> {
   return privateDaemon(t, 'mosquitto', (port, dir) => {
     const config = join(dir, 'mosquitto.conf');
-    writeFileSync(config, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence true', `persistence_location ${dir}/`, 'autosave_interval 1', ''].join('\n'));
+    writeFileSync(config, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', `user ${userInfo().username}`, 'persistence true', `persistence_location ${dir}/`, 'autosave_interval 1',
+      // Mosquitto's default (1000 per offline session, more dropped) is below what a restart test queues.
+      'max_queued_messages 100000', ''].join('\n'));
     return ['-c', config];
   });
 }

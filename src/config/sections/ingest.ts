@@ -62,6 +62,18 @@ const IngestRabbitmqSection = Type.Object({
   ...brokerSourceOptions('RabbitMQ'),
 }, { additionalProperties: false, default: {} });
 
+const IngestMqttSection = Type.Object({
+  enabled: Type.Boolean({ default: false, description: 'Subscribe an MQTT topic into the bus (docs/ingest.md, "MQTT").' }),
+  url: Type.String({ default: 'mqtt://127.0.0.1:1883', description: 'The broker: `mqtt://[user:password@]host:port` (`mqtts://` for TLS).' }),
+  topic: Type.String({ default: '', description: 'The topic filter to subscribe at QoS 1 (`+` and `#` wildcards allowed); a message is acknowledged (PUBACK) only after the bus has it. Required when enabled.' }),
+  client_id: Type.String({ default: '', maxLength: 65535, description: 'The MQTT client id; empty: `herald-ingest-<hostname>`. The persistent session is kept under it, so it must be fixed and unique to this Herald.' }),
+  clean: Type.Boolean({ default: false, description: 'false: a persistent session, so the broker queues QoS 1/2 messages published while Herald is away and redelivers unacknowledged ones; true: a new session on every connect (those are lost).' }),
+  connect_timeout_ms: Type.Integer({ minimum: 1, maximum: 600_000, default: 5000, description: 'Give up a connection attempt after this long; the client reconnects every `reconnect_ms`.' }),
+  reconnect_ms: Type.Integer({ minimum: 1, maximum: 600_000, default: 1000, description: 'Wait this long between connection attempts while the broker is away.' }),
+  retry_ms: Type.Integer({ minimum: 1, default: 200, description: 'While the bus cannot take more, the message in hand is offered again after this long; the broker holds the rest.' }),
+  ...brokerSourceOptions('MQTT'),
+}, { additionalProperties: false, default: {} });
+
 export const IngestSection = Type.Object({
   require_token: Type.Boolean({ default: false, description: 'Ask for the MI token on loopback too (it is always asked for off loopback): `Authorization: Bearer`, URL credentials or `?token=`.' }),
   retry_after_s: Type.Integer({ minimum: 1, default: 1, description: 'The Retry-After given with a 429 when the bus cannot take more.' }),
@@ -71,4 +83,5 @@ export const IngestSection = Type.Object({
   ome: IngestOmeSection,
   nats: IngestNatsSection,
   rabbitmq: IngestRabbitmqSection,
+  mqtt: IngestMqttSection,
 }, { additionalProperties: false, default: {} });

@@ -2,8 +2,7 @@ import { connect } from '@nats-io/transport-node';
 import { INGEST_COUNTERS_SLOT } from '../../runtime/ingest-counters.js';
 import { defineService, type Runtime, type Service } from '../../runtime/service.js';
 import { STATUS_SLOT } from '../../runtime/status.js';
-import { BrokerIntake } from '../broker/broker-intake.js';
-import { ingestContext, publishedIntake } from '../ingest/service-kit.js';
+import { publishedBrokerIntake } from '../broker/published-kit.js';
 import { pullLoop } from './pull-loop.js';
 
 async function startIngestNats(runtime: Runtime): Promise<Service | undefined> {
@@ -11,12 +10,7 @@ async function startIngestNats(runtime: Runtime): Promise<Service | undefined> {
   if (!config.enabled) return undefined;
   // Connected in the background and for good (reconnects forever): a NATS that is down at start only delays consumption.
   const connecting = connect({ servers: config.server, reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 250, waitOnFirstConnect: true, name: 'herald-ingest' });
-  let kit: BrokerIntake | undefined;
-  const published = publishedIntake(runtime, 'nats', `jetstream ${config.server} ${config.stream}/${config.consumer}`, () => kit?.counters() ?? {});
-  kit = new BrokerIntake(runtime.bus, published.intake, ingestContext(runtime, 'nats', config.unknown, undefined), {
-    format: config.format, maxMessageBytes: config.max_message_bytes, dedupIds: config.dedup_ids, dedupWindowMs: config.dedup_window_ms,
-  });
-  const intake = kit;
+  const { kit: intake, unpublish } = publishedBrokerIntake(runtime, 'nats', `jetstream ${config.server} ${config.stream}/${config.consumer}`, config);
   const stop = new AbortController();
   const running = connecting.then((connection) => pullLoop(connection, {
     stream: config.stream, consumer: config.consumer, filterSubject: config.filter_subject, batch: config.batch,
@@ -30,7 +24,7 @@ async function startIngestNats(runtime: Runtime): Promise<Service | undefined> {
     if (wait) await running;
     const connection = await connecting.catch(() => undefined);
     await connection?.close();
-    published.unpublish();
+    unpublish();
   })());
   return { name: 'ingest-nats', close: () => close(true), destroy: () => close(false) };
 }

@@ -2,31 +2,16 @@ import { HeraldError } from '../../errors/herald-error.js';
 import { INGEST_COUNTERS_SLOT } from '../../runtime/ingest-counters.js';
 import { defineService, type Runtime, type Service } from '../../runtime/service.js';
 import { STATUS_SLOT } from '../../runtime/status.js';
-import { BrokerIntake } from '../broker/broker-intake.js';
-import { ingestContext, publishedIntake } from '../ingest/service-kit.js';
+import { publishedBrokerIntake } from '../broker/published-kit.js';
+import { shownUrl } from '../broker/shown-url.js';
 import { QueueConsumer } from './queue-consumer.js';
-
-/** The URL without its password, for status and logs. */
-function shownUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    throw new HeraldError('HERALD_ERR_CONFIG', `ingest.rabbitmq.url: "${url}" is not a URL (e.g. amqp://guest:guest@127.0.0.1:5672/)`);
-  }
-}
 
 async function startIngestRabbitmq(runtime: Runtime): Promise<Service | undefined> {
   const config = runtime.config.ingest.rabbitmq;
   if (!config.enabled) return undefined;
   if (config.queue === '') throw new HeraldError('HERALD_ERR_CONFIG', 'ingest.rabbitmq.queue: the queue to consume must be named when ingest.rabbitmq.enabled is true');
-  const shown = shownUrl(config.url);
-  let kit: BrokerIntake | undefined;
-  const published = publishedIntake(runtime, 'rabbitmq', `${shown} queue ${config.queue}`, () => kit?.counters() ?? {});
-  kit = new BrokerIntake(runtime.bus, published.intake, ingestContext(runtime, 'rabbitmq', config.unknown, undefined), {
-    format: config.format, maxMessageBytes: config.max_message_bytes, dedupIds: config.dedup_ids, dedupWindowMs: config.dedup_window_ms,
-  });
+  const shown = shownUrl(config.url, 'ingest.rabbitmq.url', 'amqp://guest:guest@127.0.0.1:5672/');
+  const { kit, unpublish } = publishedBrokerIntake(runtime, 'rabbitmq', `${shown} queue ${config.queue}`, config);
   const consumer = new QueueConsumer({
     url: config.url, queue: config.queue, prefetch: config.prefetch, heartbeat: config.heartbeat,
     connectTimeoutMs: config.connect_timeout_ms, retryMs: config.retry_ms, intake: kit, logger: runtime.logger,
@@ -34,7 +19,7 @@ async function startIngestRabbitmq(runtime: Runtime): Promise<Service | undefine
   consumer.start();
   runtime.announce(`ingest rabbitmq ${shown} queue ${config.queue}`);
   let closing: Promise<void> | undefined;
-  const close = () => (closing ??= consumer.close().finally(() => published.unpublish()));
+  const close = () => (closing ??= consumer.close().finally(() => unpublish()));
   return { name: 'ingest-rabbitmq', close, destroy: close };
 }
 

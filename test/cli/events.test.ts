@@ -8,11 +8,12 @@ import { fileURLToPath } from 'node:url';
 import type { CatalogueEventJson } from '../../src/events/catalogue-docs.js';
 import { renderCatalogueMarkdown } from '../../src/events/catalogue-docs.js';
 import { createDefaultCatalogue } from '../../src/events/packs/index.js';
+import { CLI_ENTRY } from '../helpers/cli-entry.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 function herald(...args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'events', ...args], {
+  const result = spawnSync(process.execPath, [...CLI_ENTRY, 'events', ...args], {
     cwd: ROOT,
     encoding: 'utf8',
   });

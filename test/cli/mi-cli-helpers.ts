@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { CLI_ENTRY } from '../helpers/cli-entry.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -18,9 +19,9 @@ function cliEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Starts `herald ARGS…` as a real process (through tsx, no build needed). */
+/** Starts `herald ARGS…` as a real process (compiled when dist/ is fresh, else through tsx: helpers/cli-entry.ts). */
 export function spawnCli(args: readonly string[], env: Record<string, string> = {}): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...args], { cwd: REPO, env: cliEnv(env) });
+  return spawn(process.execPath, [...CLI_ENTRY, ...args], { cwd: REPO, env: cliEnv(env) });
 }
 
 /** Runs `herald ARGS…` to completion. */

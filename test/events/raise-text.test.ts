@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { testBus } from '../helpers/bus.js';
 import { collect } from '../process/helpers.js';
+import { CLI_ENTRY } from '../helpers/cli-entry.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const LOG_PARAMS = { pid: '1', level: 'INFO', module: 'demo', function: 'main', prefix: '', message: 'hello' };
@@ -37,7 +38,7 @@ test('E_CORE_SR_STATUS_CHANGED takes no details', async (t) => {
 
 // Issue 12, point 25: `herald events` hid the param types a raise must match.
 test('herald events shows each param with its type, optional ones marked', () => {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'events', '--pack', 'core'], { cwd: ROOT, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [...CLI_ENTRY, 'events', '--pack', 'core'], { cwd: ROOT, encoding: 'utf8' });
   assert.equal(result.status, 0, result.stderr);
   const line = result.stdout.split('\n').find((row) => row.startsWith('E_CORE_SR_STATUS_CHANGED '));
   assert.match(line ?? '', /group:string identifier:string status:int details\?:string old_status:int$/);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { once } from 'node:events';
+import { CLI_ENTRY } from '../helpers/cli-entry.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
@@ -20,7 +21,7 @@ async function startServe(t: { after(fn: () => void): void }, extraYaml = '') {
     'ingest:\n  http:\n    listen: 127.0.0.1:0\n  opensips:\n    listen: 127.0.0.1:0',
     extraYaml,
   ].join('\n'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'serve', '--config', config], {
+  const child = spawn(process.execPath, [...CLI_ENTRY, 'serve', '--config', config], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HERALD_CONFIG: '' },
   });
   t.after(() => child.kill('SIGKILL'));
@@ -65,7 +66,7 @@ test('herald serve creates its data dir, announces what it opened, and exits 0 o
 
 /** Runs the CLI to completion. */
 async function herald(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...args], { cwd: ROOT, env: { ...process.env, HERALD_CONFIG: '' } });
+  const child = spawn(process.execPath, [...CLI_ENTRY, ...args], { cwd: ROOT, env: { ...process.env, HERALD_CONFIG: '' } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => { stdout += chunk; });
@@ -78,7 +79,7 @@ test('a bad config stops serve with exit 2 and names every bad key', async () =>
   const dir = await mkdtemp(join(tmpdir(), 'herald-serve-bad-'));
   const config = join(dir, 'herald.yaml');
   await writeFile(config, 'mi:\n  listen: 12\n  bogus: 1\n');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'serve', '--config', config], { cwd: ROOT });
+  const child = spawn(process.execPath, [...CLI_ENTRY, 'serve', '--config', config], { cwd: ROOT });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => { stderr += chunk; });
   const [code] = await once(child, 'exit');

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { once } from 'node:events';
 import { encodeHep3 } from '../../src/trace/hep/encode.js';
+import { CLI_ENTRY } from '../helpers/cli-entry.js';
 
 /*
  * Issue 11: the daemon lost half of a modest HEP load and every counter said 0 dropped.
@@ -45,7 +46,7 @@ async function startServe(t: TestContext): Promise<Serve> {
     ingest: { http: { enabled: false }, opensips: { enabled: false } },
     subscribers: [{ socket: `jsonl:${join(dir, 'data', 'drops.log')}`, event: 'E_HERALD_KERNEL_DROPS' }],
   }));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'serve', '--config', config], {
+  const child = spawn(process.execPath, [...CLI_ENTRY, 'serve', '--config', config], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HERALD_CONFIG: '' },
   });
   t.after(() => {
@@ -66,7 +67,7 @@ async function startServe(t: TestContext): Promise<Serve> {
 }
 
 async function herald(serve: Serve, args: readonly string[]): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...args], { cwd: ROOT, env: { ...process.env, HERALD_CONFIG: serve.config, HERALD_URL: serve.url } });
+  const child = spawn(process.execPath, [...CLI_ENTRY, ...args], { cwd: ROOT, env: { ...process.env, HERALD_CONFIG: serve.config, HERALD_URL: serve.url } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });

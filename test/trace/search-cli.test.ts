@@ -6,13 +6,14 @@ import { fileURLToPath } from 'node:url';
 import type { SearchHit } from '../../src/trace/search.js';
 import { sendUdp, startCollector } from './collector-daemon.js';
 import { loadFixtures, udpSink, until } from './tracer-fixtures.js';
+import { CLI_ENTRY } from '../helpers/cli-entry.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Runs the CLI in a child process (asynchronously: the daemon under test lives in this one). */
 function herald(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...args], { cwd: ROOT, env: { ...process.env, HERALD_CONFIG: '' } }, (error, stdout, stderr) => {
+    execFile(process.execPath, [...CLI_ENTRY, ...args], { cwd: ROOT, env: { ...process.env, HERALD_CONFIG: '' } }, (error, stdout, stderr) => {
       resolve({ code: error === null ? 0 : Number((error as { code?: number }).code ?? 1), stdout, stderr });
     });
   });

@@ -2,7 +2,6 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { renderConfigMarkdown } from '../../config/config-docs.js';
 import { loadConfig } from '../../config/load.js';
-import { checkServeConfig } from '../../serve/check-config.js';
 import { printJson } from '../table.js';
 
 /** `herald config`: validate a config file and print the effective config, or write docs/config.md. */
@@ -21,6 +20,8 @@ export function registerConfig(program: Command): void {
         return;
       }
       const { config, path } = await loadConfig(options.config);
+      // Loaded on use: the check pulls in every service's config parser.
+      const { checkServeConfig } = await import('../../serve/check-config.js');
       checkServeConfig(config, path ?? 'the embedded defaults');
       printJson({ path: path ?? null, config });
     });

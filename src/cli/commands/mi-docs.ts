@@ -1,7 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { generatedSection, replaceGeneratedSection } from '../../mi/docs.js';
-import { generateMiDocs } from '../mi-docs-generate.js';
 import { CliExit, EXIT } from '../exit-codes.js';
 
 /** Hidden `herald mi-docs [--write FILE]`: regenerates the command reference in docs/mi.md. */
@@ -11,6 +10,7 @@ export function registerMiDocs(program: Command): void {
     .description('Print (or --write into FILE) the generated MI command reference.')
     .option('--write <file>', 'replace the generated section of this file, e.g. docs/mi.md')
     .action(async (flags: { write?: string }) => {
+      const { generateMiDocs } = await import('../mi-docs-generate.js'); // boots a daemon: load only for this verb
       const { markdown } = await generateMiDocs();
       if (flags.write === undefined) {
         process.stdout.write(`${markdown}\n`);

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
-import { DEFAULT_EVENT_STORE_FILE, maskPassword, openEventStore } from '../../backends/event-store/open.js';
-import { searchEvents, type EventSearchResult } from '../../backends/event-store/search.js';
+import type { EventSearchResult } from '../../backends/event-store/search.js';
 import type { SqlEventStore } from '../../backends/event-store/sql-event-store.js';
 import { loadConfig } from '../../config/load.js';
 import { isHeraldError } from '../../errors/herald-error.js';
@@ -22,11 +21,14 @@ interface SearchFlags {
 /** The store `herald serve` keeps with the embedded defaults: sqlite:<data_dir>/events.db. */
 async function defaultStoreUrl(configPath: string | undefined): Promise<string> {
   const { config } = await loadConfig(configPath);
+  const { DEFAULT_EVENT_STORE_FILE } = await import('../../backends/event-store/open.js');
   return `sqlite:${join(resolve(config.data_dir), DEFAULT_EVENT_STORE_FILE)}`;
 }
 
 async function openStore(flags: SearchFlags): Promise<SqlEventStore> {
   const url = flags.store ?? await defaultStoreUrl(flags.config);
+  // The store drivers load on use, so the other verbs start without them.
+  const { maskPassword, openEventStore } = await import('../../backends/event-store/open.js');
   try {
     return await openEventStore(url, flags.table ?? 'herald_events', 'read');
   } catch (error) {
@@ -81,6 +83,7 @@ export function registerSearch(program: Command): void {
         throw new CliExit(EXIT.USAGE, `herald: ${(error as Error).message}`);
       }
       const store = await openStore(flags);
+      const { searchEvents } = await import('../../backends/event-store/search.js');
       let result: EventSearchResult;
       try {
         result = await searchEvents(store, { filter, limit, ...bounds });

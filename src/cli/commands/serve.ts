@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { startDaemon, type Daemon } from '../../serve/serve.js';
+import type { Daemon } from '../../serve/serve.js';
 
 /**
  * Resolves on the first SIGINT/SIGTERM; a second one exits at once. Installed
@@ -47,6 +47,8 @@ export function registerServe(program: Command): void {
     .action(async (options: { config?: string }) => {
       const signal = untilSignal();
       try {
+        // Loaded here, not at the top: every other verb would pay for the whole daemon's imports.
+        const { startDaemon } = await import('../../serve/serve.js');
         const daemon = await startDaemon(options.config !== undefined ? { configPath: options.config } : {});
         daemon.runtime.announce('herald ready; Ctrl-C to stop');
         await stopDaemon(daemon, await signal.promise);

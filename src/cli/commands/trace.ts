@@ -3,7 +3,6 @@ import { loadConfig } from '../../config/load.js';
 import { isHeraldError } from '../../errors/herald-error.js';
 import { renderLadder } from '../../trace/ladder-render.js';
 import { searchTraces, showCall, type SearchHit, type SearchInput } from '../../trace/search.js';
-import { openTraceStore } from '../../trace/store/open.js';
 import type { TraceStore } from '../../trace/store/types.js';
 import { CliExit, EXIT } from '../exit-codes.js';
 import { formatTable, printJson } from '../table.js';
@@ -35,6 +34,8 @@ function withStoreOptions(command: Command): Command {
 async function openStore(flags: StoreFlags): Promise<TraceStore> {
   const { config } = await loadConfig(flags.config);
   const url = flags.store ?? config.trace.store;
+  // The store drivers load on use, so the other verbs start without them.
+  const { openTraceStore } = await import('../../trace/store/open.js');
   try {
     return await openTraceStore(url, { table: flags.table ?? config.trace.table, dataDir: config.data_dir, mode: 'read' });
   } catch (error) {

@@ -20,6 +20,8 @@ export class GroupNode {
   children: Map<GroupKey, GroupNode> | undefined;
   /** The same children by bucket index, when they are quantized: an array read instead of a Map lookup per event. */
   buckets: Array<GroupNode | undefined> | undefined;
+  /** The same children by interned value number (RaiseBatch.ids), when they are discrete: filled as they are found, dropped by sweep. */
+  byId: Array<GroupNode | undefined> | undefined;
   eager = false;
   /** The sweep window the node last saw an event in. */
   touched: number;
@@ -44,6 +46,17 @@ export class GroupNode {
       const value = values[slot];
       if (value === value) own[i].addKeyed(value, keys[slot]);
     }
+  }
+
+  /** Remembers `child` under its interned value number. */
+  index(id: number, child: GroupNode): void {
+    let byId = this.byId;
+    if (byId === undefined || id >= byId.length) {
+      const grown = new Array<GroupNode | undefined>(Math.max(8, id + 1, 2 * (byId?.length ?? 0))).fill(undefined);
+      if (byId !== undefined) for (let i = 0; i < byId.length; i++) grown[i] = byId[i];
+      this.byId = byId = grown;
+    }
+    byId[id] = child;
   }
 
   /** Switches to eager totals: what the children hold so far moves into `own`'s roll-up. */
@@ -78,6 +91,7 @@ export class GroupNode {
         freed += child.size();
         this.children.delete(key);
         if (this.buckets !== undefined) this.buckets[key as number] = undefined;
+        this.byId = undefined;
       } else freed += child.sweep(window, fieldCount);
     }
     return freed;

@@ -2,7 +2,7 @@ import type { CompiledDefinition, MetricDefinition } from './definition.js';
 import type { FieldStats } from './field-stats.js';
 import { bucketOf, type DiscreteGroupBy, type GroupBy, type QuantizedGroupBy } from './group-by.js';
 import { GroupNode, type GroupKey } from './group-tree.js';
-import type { BatchLayout, RaiseBatch } from './raise-batch.js';
+import { discreteKey, type BatchLayout, type RaiseBatch } from './raise-batch.js';
 
 /** A group with its totals, as dumps and the exposition read it. */
 export interface GroupView {
@@ -115,14 +115,20 @@ export class Metric {
         if (bucket === undefined) break;
         next = node.buckets?.[bucket] ?? this.#create(node, group, bucket);
       } else {
-        const raw = batch.raw[this.#discreteBase + this.#groupSlots[level]];
-        if (Array.isArray(raw)) {
-          this.#fanOut(node, group, raw);
-          return;
+        const column = this.#discreteBase + this.#groupSlots[level];
+        const id = batch.ids[column];
+        if (id >= 0) next = node.byId?.[id] ?? this.#indexed(node, group, column, id);
+        else {
+          // A list (string_list), a value that cannot be a group, or one past the interned values.
+          const raw = batch.raw[column];
+          if (Array.isArray(raw)) {
+            this.#fanOut(node, group, raw);
+            return;
+          }
+          const key = discreteKey(raw);
+          if (key === undefined) break;
+          next = node.children?.get(key) ?? this.#create(node, group, key);
         }
-        const key = discreteKey(raw);
-        if (key === undefined) break;
-        next = node.children?.get(key) ?? this.#create(node, group, key);
       }
       if (next === undefined) {
         this.overflowed++;
@@ -153,6 +159,14 @@ export class Metric {
     }
   }
 
+  /** A discrete child found (or created) by value, then remembered under its interned number. */
+  #indexed(parent: GroupNode, group: DiscreteGroupBy, column: number, id: number): GroupNode | undefined {
+    const key = discreteKey((this.#batch as RaiseBatch).raw[column]) as GroupKey;
+    const child = parent.children?.get(key) ?? this.#create(parent, group, key);
+    if (child !== undefined) parent.index(id, child);
+    return child;
+  }
+
   #create(parent: GroupNode, group: GroupBy, key: GroupKey): GroupNode | undefined {
     if (this.#nodes >= this.definition.max_groups) return undefined;
     const child = new GroupNode(key, labelOf(group, key), parent.level + 1, this.#window);
@@ -180,11 +194,4 @@ export class Metric {
 /** The bucket of a quantized level, or undefined without a number (Dovecot skips the level). */
 function bucketKey(group: QuantizedGroupBy, value: number): number | undefined {
   return value === value ? bucketOf(group, value) : undefined;
-}
-
-/** The group of a discrete level: the value, "" when missing (as in Dovecot), undefined for a value that cannot be a group. */
-function discreteKey(value: unknown): GroupKey | undefined {
-  if (value === undefined || value === null) return '';
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return value;
-  return undefined;
 }

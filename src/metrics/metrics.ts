@@ -5,7 +5,8 @@ import { HeraldError } from '../errors/herald-error.js';
 import type { HeraldEvent } from '../events/event.js';
 import { compileDefinition, type CompiledDefinition, type MetricDefinition } from './definition.js';
 import { Metric, type GroupView } from './metric.js';
-import { numeric, RaiseBatch, type BatchLayout } from './raise-batch.js';
+import { RaiseBatch, type BatchLayout, type Interner } from './raise-batch.js';
+import { compileRowCopy, type RowCopy } from './row-copy.js';
 
 /** What Metrics needs of the bus: Bus.observe. */
 export interface Observable {
@@ -35,8 +36,8 @@ interface Plan {
   readonly always: Int32Array;
   /** Metric indexes whose filter is tested per raise. */
   readonly depends: Int32Array;
-  readonly numeric: Int32Array;
-  readonly discrete: Int32Array;
+  /** Copies the columns the plan's metrics read into a batch row. */
+  readonly copy: RowCopy;
 }
 
 /*
@@ -138,20 +139,7 @@ export class Metrics {
       taken++;
     }
     if (taken === 0) return;
-    const params = event.params;
-    const layout = batch.layout;
-    const numericBase = row * layout.numeric.length;
-    for (let i = 0; i < plan.numeric.length; i++) {
-      const slot = plan.numeric[i];
-      const name = layout.numeric[slot];
-      // Every event has a duration in Dovecot (0 for one that is not timed); other fields may be missing.
-      batch.values[numericBase + slot] = numeric(params[name], name === 'duration' ? 0 : Number.NaN);
-    }
-    const discreteBase = row * layout.discrete.length;
-    for (let i = 0; i < plan.discrete.length; i++) {
-      const slot = plan.discrete[i];
-      batch.raw[discreteBase + slot] = params[layout.discrete[slot]];
-    }
+    plan.copy(event.params, batch.values, batch.raw, row * batch.layout.numeric.length, row * batch.layout.discrete.length);
     batch.rows = row + 1;
     if (batch.full) this.#fold();
   };
@@ -178,9 +166,10 @@ export class Metrics {
       for (const field of metric.fields) numericSlots.add(layout.numeric.indexOf(field));
       for (const group of metric.groupBy) if (group.kind === 'discrete') discreteSlots.add(layout.discrete.indexOf(group.field));
     });
+    const columns = (slots: Set<number>, names: readonly string[]) => [...slots].map((slot) => ({ slot, name: names[slot] }));
     const plan: Plan = {
       always: Int32Array.from(always), depends: Int32Array.from(depends),
-      numeric: Int32Array.from(numericSlots), discrete: Int32Array.from(discreteSlots),
+      copy: compileRowCopy(columns(numericSlots, layout.numeric), columns(discreteSlots, layout.discrete)),
     };
     (atOwnLevel ? this.#plans : this.#plansAnyLevel)[def.id] = plan;
     return plan;
@@ -197,7 +186,9 @@ export class Metrics {
       discrete: [...new Set(entries.flatMap(({ metric }) => metric.groupBy.filter((g) => g.kind === 'discrete').map((g) => g.field)))],
       metrics: entries.length,
     };
-    this.#batch = new RaiseBatch(layout);
+    // A field's interned values outlive the rebuild: the group trees index children by them.
+    const interners = new Map(this.#batch.layout.discrete.map((field, column) => [field, this.#batch.interners[column]]));
+    this.#batch = new RaiseBatch(layout, layout.discrete.map((field): Interner => interners.get(field) ?? new Map()));
     this.#plans = [];
     this.#plansAnyLevel = [];
     for (const { metric } of entries) metric.bind(layout);

@@ -1,7 +1,19 @@
 import { sketchKey } from './field-stats.js';
+import type { GroupKey } from './group-tree.js';
 
 /** Raises held before they are folded into the metrics: small enough to stay in cache, large enough to batch. */
 export const BATCH_ROWS = 512;
+
+/**
+ * Distinct values of a discrete column get small numbers once, so that a group
+ * tree level finds its child by array index instead of hashing the value again
+ * per metric. Past this many values a column's new ones go without a number
+ * (the tree falls back to its Map): memory stays bounded.
+ */
+export const MAX_INTERNED = 4096;
+
+/** One discrete column's value → number table; kept across rebuilds so that the trees' indexes stay valid. */
+export type Interner = Map<GroupKey, number>;
 
 /** The columns every metric of a daemon reads: numeric fields, and the raw values of discrete group_by fields. */
 export interface BatchLayout {
@@ -25,13 +37,19 @@ export class RaiseBatch {
   readonly keys: Float64Array;
   /** Row-major raw values of the discrete group_by fields. */
   readonly raw: unknown[];
+  /** Interned number of each raw value, filled by prepare(): -1 for none (a list, an object, or past MAX_INTERNED). */
+  readonly ids: Int32Array;
+  /** One per discrete column. */
+  readonly interners: readonly Interner[];
   /** Which metrics take each row: `words` Uint32 per row. */
   readonly masks: Uint32Array;
   readonly words: number;
   rows = 0;
 
-  constructor(layout: BatchLayout) {
+  constructor(layout: BatchLayout, interners: readonly Interner[] = layout.discrete.map(() => new Map())) {
     this.layout = layout;
+    this.interners = interners;
+    this.ids = new Int32Array(BATCH_ROWS * layout.discrete.length);
     this.values = new Float64Array(BATCH_ROWS * layout.numeric.length);
     this.keys = new Float64Array(BATCH_ROWS * layout.numeric.length);
     this.raw = new Array<unknown>(BATCH_ROWS * layout.discrete.length).fill(undefined);
@@ -43,7 +61,7 @@ export class RaiseBatch {
     return this.rows === BATCH_ROWS;
   }
 
-  /** Computes every row's sketch keys in one pass, before the metrics fold the rows. */
+  /** Computes every row's sketch keys and discrete value numbers in one pass, before the metrics fold the rows. */
   prepare(): void {
     const values = this.values;
     const keys = this.keys;
@@ -52,12 +70,27 @@ export class RaiseBatch {
       const value = values[i];
       keys[i] = value === value ? sketchKey(value) : 0;
     }
+    const width = this.layout.discrete.length;
+    const raw = this.raw;
+    const ids = this.ids;
+    for (let column = 0; column < width; column++) {
+      const interner = this.interners[column];
+      for (let i = column; i < this.rows * width; i += width) {
+        const key = discreteKey(raw[i]);
+        let id = key === undefined ? -1 : interner.get(key);
+        if (id === undefined) {
+          id = interner.size < MAX_INTERNED ? interner.size : -1;
+          if (id >= 0) interner.set(key as GroupKey, id);
+        }
+        ids[i] = id;
+      }
+    }
   }
 }
 
-/** A numeric param as a number; `missing` for anything else. */
-export function numeric(value: unknown, missing: number): number {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'bigint') return Number(value);
-  return missing;
+/** The group of a discrete level: the value, "" when missing (as in Dovecot), undefined for a value that cannot be a group. */
+export function discreteKey(value: unknown): GroupKey | undefined {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return value;
+  return undefined;
 }

@@ -54,14 +54,20 @@ test('with a parse pool, every HEP and raw SIP fixture is stored with the same c
   for (const fixture of [...HEP, ...RAW]) assert.ok(rows.some((r) => r.callid === fixture.callId && fixture.bytes.includes(r.msg)), fixture.file);
 });
 
+/** Herald's own counters, without the kernel socket's readings (a queue depth sampled at some moment, not a count). */
+function refusals(counters: Record<string, number>): Record<string, number> {
+  const { kernel_drops: _drops, rx_queue_bytes: _queued, ...own } = counters;
+  return own;
+}
+
 test('with a parse pool, refusals are counted by the same reasons as without one', async (t) => {
   const [pooled, plain] = await Promise.all([startPooled(t), startCollector(t)]);
   await sendAll(pooled);
   await sendAll(plain);
   assert.equal(pooled.counters('hep').sip_not_sip, 1);
   assert.equal(pooled.counters('hep').sip_missing_header, 1);
-  assert.deepEqual(pooled.counters('hep'), plain.counters('hep'));
-  assert.deepEqual(pooled.counters('sip'), plain.counters('sip'));
+  assert.deepEqual(refusals(pooled.counters('hep')), refusals(plain.counters('hep')));
+  assert.deepEqual(refusals(pooled.counters('sip')), refusals(plain.counters('sip')));
   assert.equal(pooled.counters('sip').sip, RAW.length);
 });
 

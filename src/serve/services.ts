@@ -9,6 +9,7 @@ import { startIngestMqttService } from '../sources/mqtt/service.js';
 import { startIngestNatsService } from '../sources/nats/service.js';
 import { startIngestOpensipsService } from '../sources/opensips/service.js';
 import { startIngestRabbitmqService } from '../sources/rabbitmq/service.js';
+import { startIngestRedisService } from '../sources/redis/service.js';
 import { startSipService } from '../sources/sip/service.js';
 import { startSipParsePoolService } from '../trace/sip-pool/service.js';
 import { startTraceService } from '../trace/tracer-service.js';
@@ -34,4 +35,5 @@ export const SERVICES: readonly ServiceStarter[] = [
   startIngestOmeService,
   startIngestRabbitmqService,
   startIngestMqttService,
+  startIngestRedisService,
 ];

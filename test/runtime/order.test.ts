@@ -29,7 +29,7 @@ function declared(name: string, slots: { provides?: TestSlot[]; needs?: TestSlot
 }
 
 test('the shipped services start in the order their declarations derive', () => {
-  assert.deepEqual(names(serviceOrder(SERVICES, ['runtime.status'])), ['files', 'metrics', 'mi', 'core-events', 'sip-parse-pool', 'trace', 'hep', 'sip', 'ingest-http', 'ingest-opensips', 'ingest-nats', 'ingest-ome', 'ingest-rabbitmq', 'ingest-mqtt']);
+  assert.deepEqual(names(serviceOrder(SERVICES, ['runtime.status'])), ['files', 'metrics', 'mi', 'core-events', 'sip-parse-pool', 'trace', 'hep', 'sip', 'ingest-http', 'ingest-opensips', 'ingest-nats', 'ingest-ome', 'ingest-rabbitmq', 'ingest-mqtt', 'ingest-redis']);
 });
 
 test('core-events before trace and the parse pool before hep and sip are derived, not listed', () => {

@@ -74,6 +74,21 @@ const IngestMqttSection = Type.Object({
   ...brokerSourceOptions('MQTT'),
 }, { additionalProperties: false, default: {} });
 
+const IngestRedisSection = Type.Object({
+  enabled: Type.Boolean({ default: false, description: 'Read a Redis stream as a consumer group member into the bus (docs/ingest.md, "Redis streams").' }),
+  url: Type.String({ default: 'redis://127.0.0.1:6379/0', description: 'The server: `redis://[user:password@]host:port/db` (`rediss://` for TLS).' }),
+  stream: Type.String({ default: '', description: 'The stream key to read. Required when enabled.' }),
+  group: Type.String({ default: 'herald', minLength: 1, description: 'The consumer group; created (`XGROUP CREATE … MKSTREAM`) when missing. Several Herald processes in one group share the entries.' }),
+  consumer: Type.String({ default: '', description: 'This Herald\'s name in the group; empty: `herald-<hostname>`. Keep it fixed: after a restart Herald first reads the entries it had not acknowledged under it.' }),
+  field: Type.String({ default: 'event', minLength: 1, description: 'The entry field that holds the body (the `redis:` backend writes `event`). An entry without it is acknowledged and counted as `not_an_event`.' }),
+  start_id: Type.String({ default: '$', minLength: 1, description: 'Where a group Herald creates starts: `$` (entries added from then on) or `0` (the whole stream). An existing group keeps its position.' }),
+  batch: Type.Integer({ minimum: 1, maximum: 10_000, default: 256, description: 'Entries read per `XREADGROUP`; each is acknowledged (`XACK`) after the bus took it (and every at-least-once spool has it).' }),
+  claim_idle_ms: Type.Integer({ minimum: 0, default: 60_000, description: 'At start and after a reconnect, entries another consumer left pending this long are claimed (`XAUTOCLAIM`): they belonged to a consumer that died.' }),
+  connect_timeout_ms: Type.Integer({ minimum: 1, maximum: 600_000, default: 5000, description: 'Give up a connection attempt after this long; the client keeps reconnecting with backoff up to 2 s.' }),
+  retry_ms: Type.Integer({ minimum: 1, default: 200, description: 'While the bus cannot take more, entries stay pending and are read again after this long.' }),
+  ...brokerSourceOptions('Redis'),
+}, { additionalProperties: false, default: {} });
+
 export const IngestSection = Type.Object({
   require_token: Type.Boolean({ default: false, description: 'Ask for the MI token on loopback too (it is always asked for off loopback): `Authorization: Bearer`, URL credentials or `?token=`.' }),
   retry_after_s: Type.Integer({ minimum: 1, default: 1, description: 'The Retry-After given with a 429 when the bus cannot take more.' }),
@@ -84,4 +99,5 @@ export const IngestSection = Type.Object({
   nats: IngestNatsSection,
   rabbitmq: IngestRabbitmqSection,
   mqtt: IngestMqttSection,
+  redis: IngestRedisSection,
 }, { additionalProperties: false, default: {} });

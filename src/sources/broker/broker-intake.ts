@@ -1,6 +1,7 @@
 import type { Bus } from '../../bus/bus.js';
 import type { IngestContext } from '../ingest/context.js';
 import type { Intake } from '../ingest/intake.js';
+import { rejected, type RejectReason } from '../ingest/outcome.js';
 import { decodeBrokerBody, type BrokerBodyFormat } from './decode-body.js';
 import { RecentIds } from './recent-ids.js';
 
@@ -57,6 +58,11 @@ export class BrokerIntake {
     for (const body of bodies) verdicts.push(this.#takeOne(body));
     if (verdicts.includes('ack')) await this.#bus.persisted();
     return verdicts;
+  }
+
+  /** Counts a message that has no body to decode (e.g. a Redis stream entry without the configured field) under `reason`. */
+  refuse(reason: RejectReason, message: string): void {
+    this.#intake.take(rejected(reason, message));
   }
 
   #takeOne(body: Uint8Array | string): BrokerVerdict {

@@ -2,35 +2,15 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test, type TestContext } from 'node:test';
 import { connectAsync } from 'mqtt';
-import { brokerBodyEncoder } from '../../../src/backends/shared/broker-body.js';
 import { memoryStore } from '../../../src/backends/memory/index.js';
-import type { Bus } from '../../../src/bus/bus.js';
-import { createEvent, type HeraldEvent } from '../../../src/events/event.js';
 import { E_CORE_THRESHOLD } from '../../../src/events/packs/core.js';
-import { UntypedDefs } from '../../../src/events/untyped.js';
 import { silentLogger } from '../../../src/log/logger.js';
-import { BrokerIntake } from '../../../src/sources/broker/broker-intake.js';
-import { Intake } from '../../../src/sources/ingest/intake.js';
+import type { BrokerIntake } from '../../../src/sources/broker/broker-intake.js';
 import { TopicSubscriber } from '../../../src/sources/mqtt/topic-subscriber.js';
 import { requireService } from '../../../src/testing/services.js';
 import { testBus, uniqueMemorySocket } from '../../helpers/bus.js';
+import { jsonrpc, kitOf, record, threshold, until } from '../broker/source-helpers.js';
 import { privateMosquitto } from '../../helpers/private-daemon.js';
-
-/** Polls `check` until it holds; fails naming `what` after `boundMs`. */
-async function until(what: string, check: () => boolean, detail: () => string = () => '', boundMs = 20_000): Promise<void> {
-  const deadline = Date.now() + boundMs;
-  while (!check()) {
-    if (Date.now() > deadline) assert.fail(`gave up waiting for ${what} ${detail()}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-function threshold(extra: string): HeraldEvent {
-  return createEvent(E_CORE_THRESHOLD, { source: 'mqtt', time: 1, extra }, undefined, 'herald');
-}
-
-const record = brokerBodyEncoder('json');
-const jsonrpc = brokerBodyEncoder('jsonrpc');
 
 /** Publishes each body at QoS 1 on `topic` and waits for every PUBACK. */
 async function publish(port: number, topic: string, bodies: readonly string[]): Promise<void> {
@@ -40,12 +20,6 @@ async function publish(port: number, topic: string, bodies: readonly string[]): 
   } finally {
     await client.endAsync();
   }
-}
-
-function kitOf(bus: Bus): { readonly kit: BrokerIntake; readonly intake: Intake } {
-  const intake = new Intake(bus);
-  const ctx = { catalogue: bus.catalogue, untyped: new UntypedDefs(), unknown: 'reject' as const, source: 'mqtt' };
-  return { intake, kit: new BrokerIntake(bus, intake, ctx, { format: 'auto', maxMessageBytes: 4096, dedupIds: 10_000, dedupWindowMs: 600_000 }) };
 }
 
 function subscriber(t: TestContext, port: number, topic: string, clientId: string, kit: BrokerIntake): TopicSubscriber {
@@ -65,21 +39,21 @@ test('mqtt source: QoS 1 publishes on a wildcard filter land typed with their id
   await bus.subscribe(socket, { event: E_CORE_THRESHOLD.name });
   const store = memoryStore(socket.slice('memory:'.length));
   const root = `herald-test/${randomUUID()}`;
-  const { kit, intake } = kitOf(bus);
+  const { kit, intake } = kitOf(bus, 'mqtt');
   const source = subscriber(t, 1883, `${root}/+/events`, `herald-test-${randomUUID()}`, kit);
   await until('the connection', () => source.connections >= 1);
   // The SUBACK is not observable from outside; a probe message published until it arrives shows the subscription is live.
-  const probe = threshold('probe');
+  const probe = threshold('mqtt', 'probe');
   while (store.events.length === 0) {
     await publish(1883, `${root}/probe/events`, [record(probe)]);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 
-  const events = Array.from({ length: 500 }, (_, i) => threshold(`m${i}`));
+  const events = Array.from({ length: 500 }, (_, i) => threshold('mqtt', `m${i}`));
   await publish(1883, `${root}/a/events`, events.filter((_, i) => i % 2 === 0).map(record));
   await publish(1883, `${root}/b/events`, events.filter((_, i) => i % 2 === 1).map(jsonrpc));
   await publish(1883, `${root}/a/events`, [record(events[3]), '{"not":"an event"']);
-  await publish(1883, `${root}/a/other`, [record(threshold('outside the filter'))]);
+  await publish(1883, `${root}/a/other`, [record(threshold('mqtt', 'outside the filter'))]);
   await until('every event and the refusal', () => store.events.length >= events.length + 1 && intake.stats.snapshot().rejected >= 1);
   await source.close();
   await bus.drain();
@@ -104,13 +78,13 @@ test('mqtt source: with a persistent session nothing is lost across a Herald cra
   const store = memoryStore(socket.slice('memory:'.length));
   const topic = 'herald/in';
   const clientId = 'herald-restart-test';
-  const events = Array.from({ length: 1500 }, (_, i) => threshold(`e${i}`));
+  const events = Array.from({ length: 1500 }, (_, i) => threshold('mqtt', `e${i}`));
   const bodies = events.map((event, i) => (i % 2 === 0 ? record : jsonrpc)(event));
 
   // The session and its subscription exist before anything is published: a first connect, then a crash.
-  const first = subscriber(t, mosquitto.port, topic, clientId, kitOf(bus).kit);
+  const first = subscriber(t, mosquitto.port, topic, clientId, kitOf(bus, 'mqtt').kit);
   await until('the connection', () => first.connections >= 1);
-  const probe = threshold('probe');
+  const probe = threshold('mqtt', 'probe');
   while (store.events.length === 0) {
     await publish(mosquitto.port, topic, [record(probe)]);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -124,7 +98,7 @@ test('mqtt source: with a persistent session nothing is lost across a Herald cra
   await mosquitto.start();
 
   // The restarted Herald: a new kit (its de-duplication memory is gone), the same client id.
-  const restarted = kitOf(bus);
+  const restarted = kitOf(bus, 'mqtt');
   const second = subscriber(t, mosquitto.port, topic, clientId, restarted.kit);
   await publish(mosquitto.port, topic, bodies.slice(1000));
   const wanted = new Set(events.map((event) => String(event.params.extra)));

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseUdpTable } from '../src/runtime/udp-proc-table.js';
@@ -48,6 +48,8 @@ interface RunFigures {
   readonly heraldDrops: number;
   readonly peakRssMiB: number;
   readonly loop: { maxMs: number; p99Ms: number };
+  /** CPU the daemon spent per received packet, µs: its main thread, and every other thread together. */
+  readonly cpuUsPerPacket: { main: number; others: number };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -84,6 +86,22 @@ async function startHerald(dir: string): Promise<Herald> {
 async function kernelDrops(port: number): Promise<number> {
   const rows = parseUdpTable(await readFile('/proc/net/udp', 'utf8').catch(() => ''));
   return rows.find((row) => row.localPort === port)?.drops ?? 0;
+}
+
+/** CPU time (ms) of a process's main thread and of its other threads, from /proc/PID/task/TID/stat (utime + stime). */
+async function threadCpuMs(pid: number): Promise<{ main: number; others: number }> {
+  const tickMs = 10; // USER_HZ is 100 on Linux
+  let main = 0;
+  let others = 0;
+  for (const tid of await readdir(`/proc/${pid}/task`).catch(() => [] as string[])) {
+    const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => '');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // after "pid (comm) ": state is field 3
+    const ms = (Number(fields[11]) + Number(fields[12])) * tickMs; // utime, stime: fields 14 and 15
+    if (Number.isNaN(ms)) continue;
+    if (Number(tid) === pid) main += ms;
+    else others += ms;
+  }
+  return { main, others };
 }
 
 async function peakRssMiB(pid: number): Promise<number> {
@@ -138,8 +156,10 @@ async function heraldRun(dir: string, sender: ChildProcess, order: Omit<SendOrde
     const port = order.kind === 'hep' ? herald.hepPort : herald.sipPort;
     const dropsBefore = order.transport === 'udp' ? await kernelDrops(port) : 0;
     herald.child.kill('SIGUSR2'); // the loop probe measures the load only, not the start
+    const cpuBefore = await threadCpuMs(herald.child.pid as number);
     const { offered } = await ask<{ offered: number }>(sender, { ...order, port, prefix });
     const stats = await drained(herald, order.kind);
+    const cpuAfter = await threadCpuMs(herald.child.pid as number);
     const kernel = order.transport === 'udp' ? (await kernelDrops(port)) - dropsBefore : 0;
     const peak = await peakRssMiB(herald.child.pid as number);
     const source = stats[order.kind] ?? {};
@@ -147,7 +167,9 @@ async function heraldRun(dir: string, sender: ChildProcess, order: Omit<SendOrde
     const heraldDrops = sum(stats.trace, 'dropped_') + sum(source, 'dropped');
     await stopped(herald.child);
     const loop = JSON.parse(await readFile(herald.loopFile, 'utf8').catch(() => '{"maxMs":-1,"p99Ms":-1}')) as RunFigures['loop'];
-    return { offered, received, stored: stats.trace?.stored ?? 0, rows: countRows(herald.dataDir), kernelDrops: kernel, heraldDrops, peakRssMiB: peak, loop };
+    const perPacket = (ms: number) => (received === 0 ? 0 : Math.round((ms * 1000 * 10) / received) / 10);
+    const cpuUsPerPacket = { main: perPacket(cpuAfter.main - cpuBefore.main), others: perPacket(cpuAfter.others - cpuBefore.others) };
+    return { offered, received, stored: stats.trace?.stored ?? 0, rows: countRows(herald.dataDir), kernelDrops: kernel, heraldDrops, peakRssMiB: peak, loop, cpuUsPerPacket };
   } finally {
     await stopped(herald.child);
   }
@@ -181,6 +203,7 @@ export async function run(options: BenchOptions): Promise<BenchReport> {
         { name: `${k} herald: offered / received / kernel drops`, value: h.received, unit: `of ${h.offered} (kernel drops ${h.kernelDrops})` },
         { name: `${k} herald stored (rows in trace.db)`, value: h.stored, unit: `(${h.rows} rows; herald drops ${h.heraldDrops})`, anchor: 'bare socket received', ratio: ratio(h.stored, bare) },
         { name: `${k} herald peak RSS / longest loop stall`, value: h.peakRssMiB, unit: `MiB (loop stall max ${h.loop.maxMs} ms, p99 ${h.loop.p99Ms} ms)` },
+        { name: `${k} herald CPU per received packet: main thread`, value: h.cpuUsPerPacket.main, unit: `µs (other threads ${h.cpuUsPerPacket.others} µs)` },
       );
       if (h.stored !== h.rows) notes.push(`${k}: stored counter ${h.stored} but ${h.rows} rows in trace.db`);
       if (h.heraldDrops === 0 && h.stored >= bare && h.stored === h.received) zeroLoss = Math.max(zeroLoss, rate);

@@ -1,5 +1,6 @@
 import { HeraldError, toError } from '../errors/herald-error.js';
 import type { Logger } from '../log/logger.js';
+import type { Backpressure } from '../runtime/backpressure.js';
 import type { TraceRow, TraceStore } from './store/types.js';
 
 /*
@@ -8,6 +9,9 @@ import type { TraceRow, TraceStore } from './store/types.js';
  *                                      │                         │ retryable: same batch again, backing off
  *                                      │                         │ failed: split in halves until the bad rows are alone
  *  stop(): refuse new rows, write everything already accepted (up to a deadline).
+ *
+ *  Readers that can wait (HEP over TCP) pause while more than half the queue is held and go on
+ *  once under a quarter, so a stream is slowed to what the store takes instead of dropped.
  */
 
 export interface TraceIngestOptions {
@@ -40,7 +44,7 @@ interface Counters {
 }
 
 /** Batches rows into a TraceStore. `accept` is synchronous and never throws. */
-export class TraceIngest {
+export class TraceIngest implements Backpressure {
   readonly #store: TraceStore;
   readonly #maxBatch: number;
   readonly #intervalMs: number;
@@ -58,6 +62,7 @@ export class TraceIngest {
   #stopping = false;
   #deadline = Number.POSITIVE_INFINITY;
   #idleWaiters: Array<() => void> = [];
+  #reliefWaiters: Array<() => void> = [];
   readonly #counters: Counters = {
     accepted: 0, stored: 0, batches: 0, retries: 0, dropped_queue_full: 0, dropped_stopped: 0, dropped_shutdown: 0, dropped_rejected: 0,
   };
@@ -80,6 +85,15 @@ export class TraceIngest {
     return this.#store;
   }
 
+  get congested(): boolean {
+    return !this.#stopping && this.#held() * 2 > this.#maxQueue;
+  }
+
+  whenRelieved(): Promise<void> {
+    if (!this.#stopping && this.#held() * 4 > this.#maxQueue) return new Promise((resolve) => this.#reliefWaiters.push(resolve));
+    return Promise.resolve();
+  }
+
   /** Queues rows; false (and counted) when stopped or when the queue has no room for them. */
   accept(rows: readonly TraceRow[]): boolean {
     if (this.#stopping) {
@@ -93,7 +107,8 @@ export class TraceIngest {
     for (const row of rows) this.#queue.push(row);
     this.#counters.accepted += rows.length;
     if (this.#inFlight !== undefined) return true;
-    if (this.#queue.length >= this.#maxBatch) this.#pump();
+    // A congested queue is written at once: readers paused on it must not wait out the interval.
+    if (this.#queue.length >= this.#maxBatch || this.congested) this.#pump();
     else this.#timer ??= this.#schedule(() => this.#pump(), this.#intervalMs);
     return true;
   }
@@ -110,6 +125,7 @@ export class TraceIngest {
   /** Refuses new rows, then writes what was accepted; whatever is left at the deadline is dropped and counted. */
   async stop(deadlineMs = 5000): Promise<void> {
     this.#stopping = true;
+    this.#relieve();
     this.#deadline = Math.min(this.#deadline, Date.now() + deadlineMs);
     const giveUp = setTimeout(() => this.#abandon(), deadlineMs);
     try {
@@ -177,7 +193,9 @@ export class TraceIngest {
 
   #next(): void {
     this.#inFlight = undefined;
-    const urgent = this.#stopping || this.#idleWaiters.length > 0 || this.#isolate.length > 0 || this.#queue.length >= this.#maxBatch;
+    this.#relieve();
+    const urgent = this.#stopping || this.#idleWaiters.length > 0 || this.#isolate.length > 0 || this.#queue.length >= this.#maxBatch
+      || this.#reliefWaiters.length > 0;
     if (urgent) this.#pump();
     else if (this.#queue.length > 0) this.#timer = this.#schedule(() => this.#pump(), this.#intervalMs);
     else this.#settleIdle();
@@ -232,7 +250,15 @@ export class TraceIngest {
     this.#settleIdle();
   }
 
+  #relieve(): void {
+    if (this.#reliefWaiters.length === 0 || (!this.#stopping && this.#held() * 4 > this.#maxQueue)) return;
+    const waiters = this.#reliefWaiters;
+    this.#reliefWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
   #settleIdle(): void {
+    this.#relieve();
     if (!this.#idle()) return;
     const waiters = this.#idleWaiters;
     this.#idleWaiters = [];

@@ -1,5 +1,6 @@
 import type { Socket as UdpSocket } from 'node:dgram';
 import type { Socket } from 'node:net';
+import type { Backpressure } from '../../runtime/backpressure.js';
 import { HepStreamDecoder } from '../../trace/hep/index.js';
 import { listenPair } from '../listen-pair.js';
 import type { HepCollector } from './collector.js';
@@ -29,17 +30,22 @@ export interface HepListeners {
  */
 export async function listenHep(
   host: string, port: number, collector: HepCollector, maxConnections: number, timeouts: HepTcpTimeouts, recvBufferBytes?: number,
+  backpressure?: Backpressure,
 ): Promise<HepListeners> {
   const pair = await listenPair(host, port, {
     datagram: (data, peer) => collector.datagram(data, `${peer.address}:${peer.port}`),
-    connection: (socket) => serveConnection(socket, collector, timeouts),
+    connection: (socket) => serveConnection(socket, collector, timeouts, backpressure),
     refused: () => collector.counters.add('tcp_refused'),
   }, maxConnections, recvBufferBytes);
   return { host, port: pair.port, udp: pair.udp, close: () => pair.close(1000) };
 }
 
-/** One HEP-over-TCP connection: a byte stream framed by the packets' own lengths. */
-function serveConnection(socket: Socket, collector: HepCollector, timeouts: HepTcpTimeouts): void {
+/**
+ * One HEP-over-TCP connection: a byte stream framed by the packets' own lengths. While the
+ * store's queue is congested the socket stops reading (counted `tcp_paused`), so the sender's
+ * TCP window closes and it slows down: a stream is held back, never dropped (issue 11).
+ */
+function serveConnection(socket: Socket, collector: HepCollector, timeouts: HepTcpTimeouts, backpressure?: Backpressure): void {
   const peer = `${socket.remoteAddress}:${socket.remotePort}`;
   collector.counters.add('tcp_connections');
   const decoder = new HepStreamDecoder({
@@ -54,9 +60,23 @@ function serveConnection(socket: Socket, collector: HepCollector, timeouts: HepT
     socket.destroy();
   });
   rearm();
+  let paused = false;
+  const pauseUntilRelieved = (queue: Backpressure) => {
+    paused = true;
+    socket.pause();
+    socket.setTimeout(0); // waiting on Herald is not the sender being idle
+    collector.counters.add('tcp_paused');
+    void queue.whenRelieved().then(() => {
+      paused = false;
+      if (socket.destroyed) return;
+      socket.resume();
+      rearm();
+    });
+  };
   socket.on('data', (chunk) => {
     decoder.push(chunk);
-    rearm();
+    if (backpressure?.congested === true && !paused) pauseUntilRelieved(backpressure);
+    else if (!paused) rearm();
   });
   socket.on('end', () => decoder.end());
   socket.on('error', () => collector.counters.add('tcp_errors'));

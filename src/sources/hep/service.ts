@@ -5,7 +5,7 @@ import { listenError, parseListen } from '../../runtime/listen.js';
 import { watchUdpCollector } from '../../runtime/udp-collector-watch.js';
 import { SIP_PARSE_POOL_SLOT } from '../../trace/sip-pool/service.js';
 import { defineService, type Runtime, type Service } from '../../runtime/service.js';
-import { sharedTracer, TRACER_KEY } from '../../trace/tracer-service.js';
+import { sharedTracer, TRACE_INGEST_KEY, TRACER_KEY } from '../../trace/tracer-service.js';
 import type { Tracer } from '../../trace/tracer.js';
 import { sharedSipParsePool } from '../../trace/sip-pool/pooled-parse.js';
 import { HepCollector } from './collector.js';
@@ -42,7 +42,9 @@ async function startHep(runtime: Runtime): Promise<Service | undefined> {
   const pool = sharedSipParsePool(runtime);
   const collector = new HepCollector({ tracer, bus: runtime.bus, logger: runtime.logger, authKey: config.auth_key, pool, logLevel: parseLevel(config.log_level) });
   const timeouts = { idleMs: config.tcp_idle_timeout_ms, partialFrameMs: config.tcp_frame_timeout_ms };
-  const listeners = await listenHep(host, port, collector, config.max_connections, timeouts, config.recv_buffer_bytes).catch((error: unknown) => {
+  // TCP senders are held back by the daemon's trace store queue (the one every collected packet goes to).
+  const backpressure = runtime.slots.get(TRACE_INGEST_KEY);
+  const listeners = await listenHep(host, port, collector, config.max_connections, timeouts, config.recv_buffer_bytes, backpressure).catch((error: unknown) => {
     throw listenError('hep.listen', config.listen, error);
   });
   const address: ListenerAddress = { host: listeners.host, port: listeners.port };
@@ -74,6 +76,6 @@ export const startHepService = defineService({
   name: 'hep',
   provides: [HEP_ADDRESS_KEY],
   needs: [TRACER_KEY],
-  uses: [SIP_PARSE_POOL_SLOT, INGEST_COUNTERS_SLOT],
+  uses: [SIP_PARSE_POOL_SLOT, INGEST_COUNTERS_SLOT, TRACE_INGEST_KEY],
   start: startHep,
 });

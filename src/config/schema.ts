@@ -6,6 +6,7 @@ import { IngestSection } from './sections/ingest.js';
 import { MetricsSection } from './sections/metrics.js';
 import { MiSection } from './sections/mi.js';
 import { CoreEventsSection } from './sections/process.js';
+import { RoleSetting, ScaleOutSection } from './sections/scale-out.js';
 import { HepSection, SipSection, TraceSection } from './sections/trace.js';
 
 /**
@@ -13,6 +14,7 @@ import { HepSection, SipSection, TraceSection } from './sections/trace.js';
  * docs/config.md is generated from this schema.
  */
 export const ConfigSchema = Type.Object({
+  role: RoleSetting,
   data_dir: Type.String({ default: './herald-data', description: 'Where Herald keeps its files. Created on first start.' }),
   log: LogSection,
   files: FilesSection,
@@ -29,6 +31,7 @@ export const ConfigSchema = Type.Object({
   trace: TraceSection,
   core_events: CoreEventsSection,
   ingest: IngestSection,
+  scale_out: ScaleOutSection,
 }, { additionalProperties: false });
 
 export type HeraldConfig = Static<typeof ConfigSchema>;

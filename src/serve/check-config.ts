@@ -10,6 +10,7 @@ import { parseDestinationPattern } from '../runtime/destination-patterns.js';
 import { httpLimitsOf } from '../runtime/http-limits.js';
 import { parseListen } from '../runtime/listen.js';
 import { parseTraceId } from '../trace/tracer-ids.js';
+import { scaleOutProblems } from './check-scale-out.js';
 
 /*
  *  What `herald serve` would refuse, checked without opening or binding anything
@@ -46,7 +47,8 @@ function subscriberProblems(config: HeraldConfig, problems: string[]): void {
 
 /**
  * Checks what the schema cannot: subscriber transports, events and filters, the
- * autoscale profile, trace ids and destination patterns, listen addresses, MI deadlines.
+ * autoscale profile, trace ids and destination patterns, listen addresses, MI deadlines,
+ * what the collector and writer roles need.
  * @throws HeraldError HERALD_ERR_CONFIG listing every problem.
  */
 export function checkServeConfig(config: HeraldConfig, origin = 'config'): void {
@@ -64,5 +66,6 @@ export function checkServeConfig(config: HeraldConfig, origin = 'config'): void 
   for (const [prefix, section] of [['mi.', config.mi], ['ingest.http.', config.ingest.http], ['metrics.', config.metrics]] as const) {
     attempt(problems, `${prefix}headers_timeout_ms`, () => httpLimitsOf(section, prefix));
   }
+  problems.push(...scaleOutProblems(config));
   if (problems.length > 0) throw new HeraldError('HERALD_ERR_CONFIG', `Invalid config in ${origin}:\n${problems.join('\n')}`);
 }

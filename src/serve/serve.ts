@@ -22,7 +22,8 @@ import { STATUS_SLOT } from '../runtime/status.js';
 import { SR_STATUS, StatusRegistry } from '../runtime/status/registry.js';
 import { subscriberDestinationCheck } from '../runtime/subscriber-destinations.js';
 import { stopServices } from './stop.js';
-import { SERVICES } from './services.js';
+import { servicesFor } from './services.js';
+import { collectorEventSocket } from '../scale-out/subjects.js';
 
 /*
  *  herald serve: the composition root.
@@ -96,7 +97,7 @@ export async function startDaemon(options: ServeOptions = {}): Promise<Daemon> {
   const services: Service[] = [];
   let stopPersisting = async () => {};
   try {
-    for (const start of serviceOrder(options.services ?? SERVICES, RUNTIME_SLOTS)) {
+    for (const start of serviceOrder(options.services ?? servicesFor(config.role), RUNTIME_SLOTS)) {
       const service = await start(runtime);
       if (service !== undefined) services.push(service);
     }
@@ -136,15 +137,23 @@ async function resolveRoots(config: HeraldConfig, dataDir: string): Promise<stri
   return out;
 }
 
+type SubscriberEntry = NonNullable<HeraldConfig['subscribers']>[number];
+
+/** Without `subscribers` in the config: events.log, plus the event store, which for a collector is the JetStream stream. */
+function defaultSubscribers(runtime: Runtime): SubscriberEntry[] {
+  const log = { socket: `jsonl:${runtime.dataDir}/events.log`, filter: 'level>=info' };
+  if (runtime.config.role === 'collector') {
+    // At least once: while the cluster is unreachable, events wait in the spool (docs/scale-out.md).
+    return [log, { socket: collectorEventSocket(runtime.config.scale_out), filter: 'level>=info', delivery: 'at-least-once' }];
+  }
+  // The event store `herald search` reads by default (design.md: fixed name and level).
+  return [log, { socket: `sqlite:${runtime.dataDir}/${DEFAULT_EVENT_STORE_FILE}`, filter: 'level>=info' }];
+}
+
 /** Subscribes the config's subscribers; returns their subscriptionKey()s. */
 async function subscribeFromConfig(runtime: Runtime): Promise<Set<string>> {
   const keys = new Set<string>();
-  const entries = runtime.config.subscribers
-    ?? [
-      { socket: `jsonl:${runtime.dataDir}/events.log`, filter: 'level>=info' },
-      // The event store `herald search` reads by default (design.md: fixed name and level).
-      { socket: `sqlite:${runtime.dataDir}/${DEFAULT_EVENT_STORE_FILE}`, filter: 'level>=info' },
-    ];
+  const entries = runtime.config.subscribers ?? defaultSubscribers(runtime);
   for (const [index, entry] of entries.entries()) {
     const result = await runtime.bus.subscribe(entry.socket, { ...entry, trusted: true }).catch((error: Error) => {
       throw new HeraldError('HERALD_ERR_CONFIG', `Invalid config: subscribers[${index}] (${entry.socket}): ${error.message}`, { cause: error });

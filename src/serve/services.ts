@@ -13,7 +13,9 @@ import { startIngestRedisService } from '../sources/redis/service.js';
 import { startSipService } from '../sources/sip/service.js';
 import { startSipParsePoolService } from '../trace/sip-pool/service.js';
 import { startTraceService } from '../trace/tracer-service.js';
+import type { HeraldConfig } from '../config/schema.js';
 import type { ServiceStarter } from '../runtime/service.js';
+import { startScaleOutWriterService } from '../scale-out/writer-service.js';
 
 /**
  * The services `herald serve` starts. The start order is derived from what each
@@ -37,3 +39,22 @@ export const SERVICES: readonly ServiceStarter[] = [
   startIngestMqttService,
   startIngestRedisService,
 ];
+
+/**
+ * A writer (role `writer`, docs/scale-out.md) runs no collectors and no ingest
+ * listeners: the MI, metrics, core events, the trace store (PostgreSQL, also for
+ * trace_search) and the pull loop that writes the stream into it.
+ */
+const WRITER_SERVICES: readonly ServiceStarter[] = [
+  startFileService,
+  startMiService,
+  startMetricsService,
+  startCoreEventsService,
+  startTraceService,
+  startScaleOutWriterService,
+];
+
+/** The services of a role: standalone and collector run the same set (a collector's stores are JetStream). */
+export function servicesFor(role: HeraldConfig['role']): readonly ServiceStarter[] {
+  return role === 'writer' ? WRITER_SERVICES : SERVICES;
+}

@@ -7,6 +7,7 @@ import { storeKey } from './destinations/create.js';
 import { StoreDestination } from './destinations/store.js';
 import { createDestinationPolicy } from './destination-policy.js';
 import { TraceIngest } from './ingest.js';
+import { JetStreamTraceStore } from '../scale-out/jetstream-trace-store.js';
 import { openTraceStore } from './store/open.js';
 import type { TraceStore } from './store/types.js';
 import { Tracer } from './tracer.js';
@@ -103,7 +104,10 @@ async function openTracer(runtime: Runtime, ingest: TraceIngest): Promise<Tracer
 async function startTrace(runtime: Runtime): Promise<Service | undefined> {
   const config = runtime.config.trace;
   if (!config.enabled) return undefined;
-  const store = await openTraceStore(config.store, { table: config.table, dataDir: runtime.dataDir, writerThread: true });
+  // A collector's rows go to JetStream for the writers (docs/scale-out.md); everyone else's to trace.store.
+  const store = runtime.config.role === 'collector'
+    ? new JetStreamTraceStore(runtime.config.scale_out, config.table)
+    : await openTraceStore(config.store, { table: config.table, dataDir: runtime.dataDir, writerThread: true });
   const ingest = new TraceIngest({
     store: timedWrites(store, runtime),
     maxBatchRows: config.max_batch_rows,

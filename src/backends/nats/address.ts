@@ -38,3 +38,15 @@ export function parseNatsAddress(socket: string, address: string): NatsAddress {
 export function natsServer(address: { readonly host: string; readonly port: number }): string {
   return address.host.includes(':') ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
 }
+
+/**
+ * The `servers=host:port,…` option: more nodes of the same cluster.
+ * @throws HeraldError HERALD_ERR_BAD_SOCKET naming the bad entry.
+ */
+export function clusterServers(socket: string, list: string): Array<{ readonly host: string; readonly port: number }> {
+  if (list === '') return [];
+  return list.split(',').map((entry) => {
+    const { host, port } = parsePeerAddress(`${socket} (servers=${entry})`, entry, false);
+    return { host, port };
+  });
+}

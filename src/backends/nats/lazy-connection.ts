@@ -7,21 +7,22 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
  * nats.js reconnects by itself for as long as the backend lives.
  */
 export class LazyNatsConnection {
-  readonly #server: string;
+  readonly #servers: readonly string[];
   readonly #timeoutMs: number;
   #pending: Promise<NatsConnection> | undefined;
   #connection: NatsConnection | undefined;
   #closed = false;
 
-  constructor(server: string, timeoutMs: number) {
-    this.#server = server;
+  /** `servers`: one or more nodes of one cluster, tried in order (nats.js also learns the others from the cluster). */
+  constructor(servers: string | readonly string[], timeoutMs: number) {
+    this.#servers = typeof servers === 'string' ? [servers] : servers;
     this.#timeoutMs = timeoutMs;
   }
 
   get(): Promise<NatsConnection> {
     if (this.#closed) return Promise.reject(new Error('the connection is closed'));
     this.#pending ??= connect({
-      servers: this.#server, timeout: this.#timeoutMs, reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 250, name: 'herald',
+      servers: [...this.#servers], noRandomize: true, timeout: this.#timeoutMs, reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 250, name: 'herald',
     }).then((connection) => {
       this.#connection = connection;
       // Closed for good (not a reconnect): the next write connects afresh.

@@ -22,8 +22,14 @@ const BUSY_REDELIVERY_MS = 1000;
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The durable consumer: looked up, or created with explicit acks when missing. */
-async function durableConsumer(connection: NatsConnection, spec: PullSpec): Promise<Consumer> {
+/** What a durable consumer is made of when it has to be created. */
+export type DurableSpec = Pick<PullSpec, 'stream' | 'consumer' | 'filterSubject' | 'ackWaitMs'> & {
+  /** Messages delivered and not yet acked, over every puller of the consumer; the server's default (1000) when absent. */
+  readonly maxAckPending?: number;
+};
+
+/** The durable consumer: looked up, or created with explicit acks when missing (shared by every puller that names it). */
+export async function durableConsumer(connection: NatsConnection, spec: DurableSpec): Promise<Consumer> {
   const jsm = await jetstreamManager(connection);
   try {
     await jsm.consumers.info(spec.stream, spec.consumer);
@@ -31,6 +37,7 @@ async function durableConsumer(connection: NatsConnection, spec: PullSpec): Prom
     await jsm.consumers.add(spec.stream, {
       durable_name: spec.consumer, ack_policy: AckPolicy.Explicit, ack_wait: spec.ackWaitMs * 1e6,
       ...(spec.filterSubject !== '' ? { filter_subject: spec.filterSubject } : {}),
+      ...(spec.maxAckPending !== undefined ? { max_ack_pending: spec.maxAckPending } : {}),
     });
   }
   return jetstream(connection).consumers.get(spec.stream, spec.consumer);

@@ -74,6 +74,8 @@ export const DATA_COLUMNS: readonly ColumnSpec[] = [
   // Kamailio's `proto:ip:port` forms, derived from the from_/to_ columns.
   text('fromip', 64),
   text('toip', 64),
+  // Added in schema version 3 (issue 14): the id of a row that crossed JetStream; PostgreSQL has a unique index on it.
+  { name: 'row_uid', sqlite: 'VARCHAR(36) DEFAULT NULL', postgres: 'UUID DEFAULT NULL', mysql: 'VARCHAR(36) DEFAULT NULL' },
 ];
 
 export const DATA_COLUMN_NAMES: readonly string[] = DATA_COLUMNS.map((c) => c.name);

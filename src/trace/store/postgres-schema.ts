@@ -43,6 +43,10 @@ export async function ensurePostgresSchema(client: PoolClient, table: string): P
     for (const index of INDEXES) {
       await client.query(`CREATE INDEX IF NOT EXISTS ${quoteIdent(`${table}_${index.suffix}`)} ON ${quoted} (${index.columns.join(', ')})`);
     }
+    // What makes a writer's insert idempotent (ON CONFLICT DO NOTHING). A unique index on a
+    // partitioned table must hold the partition key; a row keeps its time_stamp, so (row_uid,
+    // time_stamp) is as unique as row_uid. Partial: rows without one (standalone) cost the index nothing.
+    await client.query(`CREATE UNIQUE INDEX IF NOT EXISTS ${quoteIdent(`${table}_row_uid_key`)} ON ${quoted} (row_uid, time_stamp) WHERE row_uid IS NOT NULL`);
     await client.query(`CREATE TABLE IF NOT EXISTS ${SCHEMA_TABLE} (table_name TEXT PRIMARY KEY, version INTEGER NOT NULL, migrated_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
     await client.query(
       `INSERT INTO ${SCHEMA_TABLE} (table_name, version) VALUES ($1, $2)

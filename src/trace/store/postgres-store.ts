@@ -16,7 +16,7 @@ import { classifyWriteError } from './write-errors.js';
 
 /** Array types for unnest(), per insert column. */
 const UNNEST_TYPES: Readonly<Record<string, string>> = {
-  time_stamp: 'timestamp', time_us: 'int', from_port: 'int', to_port: 'int', capture_id: 'int8', date: 'timestamp',
+  time_stamp: 'timestamp', time_us: 'int', from_port: 'int', to_port: 'int', capture_id: 'int8', date: 'timestamp', row_uid: 'uuid',
 };
 /** Rows per INSERT … SELECT FROM unnest(); a larger batch becomes several statements in one transaction. */
 const ROWS_PER_STATEMENT = 10_000;
@@ -81,7 +81,8 @@ export class PostgresTraceStore implements TraceStore {
       this.#partitioned = schema.partitioned;
       const columns = [...DATA_COLUMN_NAMES, ...this.#legacy];
       const arrays = columns.map((name, i) => `$${i + 1}::${UNNEST_TYPES[name] ?? 'text'}[]`);
-      this.#insertSql = `INSERT INTO ${quoteIdent(this.table)} (${columns.join(', ')}) SELECT * FROM unnest(${arrays.join(', ')})`;
+      this.#insertSql = `INSERT INTO ${quoteIdent(this.table)} (${columns.join(', ')}) SELECT * FROM unnest(${arrays.join(', ')})
+        ON CONFLICT DO NOTHING`;
       if (this.#partitioned) await this.#partitions.ensure(client, this.#partitions.ahead(Date.now()));
     });
   }

@@ -47,6 +47,7 @@ export function pushRowValues(out: unknown[], row: TraceRow, legacy: readonly st
     fit(row.fromtag, W.fromtag), fit(row.totag, W.totag), row.direction, row.captureId, fit(row.node, W.node),
     fit(row.fromUser, W.from_user), fit(row.toUser, W.to_user), fit(row.ruriUser, W.ruri_user),
     fit(`${row.fromProto}:${row.fromIp}:${row.fromPort}`, W.fromip), fit(`${row.toProto}:${row.toIp}:${row.toPort}`, W.toip),
+    row.uid ?? null,
   );
   for (const name of legacy) out.push(LEGACY_COLUMNS[name](row, stamp));
 }
@@ -83,5 +84,6 @@ export function recordOf(row: DbRow): TraceRecord {
     fromUser: str(row.from_user),
     toUser: str(row.to_user),
     ruriUser: str(row.ruri_user),
+    ...(row.row_uid === null || row.row_uid === undefined ? {} : { uid: String(row.row_uid) }),
   };
 }

@@ -4,9 +4,11 @@ import { DATA_COLUMNS, LEGACY_COLUMNS, type ColumnSpec } from './columns.js';
  * Schema version Herald records in its `herald_schema` table, one row per trace
  * table. Version 1: the first 19 DATA_COLUMNS and four indexes. Version 2: adds
  * from_user, to_user, ruri_user, fromip and toip, and indexes on to_ip and the
- * three users (an older table gains them when opened for writing).
+ * three users (an older table gains them when opened for writing). Version 3: adds
+ * row_uid, unique in PostgreSQL (with time_stamp, the partition key), for rows that
+ * crossed JetStream (docs/scale-out.md).
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 export const SCHEMA_TABLE = 'herald_schema';
 
 /** What opening an existing table has to do to it. */

@@ -38,6 +38,12 @@ export interface TraceRow {
   readonly toUser: string;
   /** User part of the Request-URI; '' for replies and URIs without one. */
   readonly ruriUser: string;
+  /**
+   * The row's own id (a UUID, column `row_uid`), given when it crossed a broker (role
+   * collector, docs/scale-out.md): PostgreSQL keeps one row per uid, so a redelivered
+   * row is not stored twice. Undefined (NULL) for rows written where they were collected.
+   */
+  readonly uid?: string;
 }
 
 /** A stored row: the row plus its id. */
@@ -89,7 +95,7 @@ export interface RetentionResult {
  */
 export type StoreWriteResult = WriteResult;
 
-export type TraceStoreKind = 'sqlite' | 'postgres' | 'mysql';
+export type TraceStoreKind = 'sqlite' | 'postgres' | 'mysql' | 'jetstream';
 
 /**
  * The trace store: one `sip_trace`-style table in SQLite, PostgreSQL or MySQL/MariaDB.

@@ -15,6 +15,7 @@ import { createEvent, type HeraldEvent } from '../src/events/event.js';
 import { E_CORE_THRESHOLD } from '../src/events/packs/core.js';
 import { createDefaultCatalogue } from '../src/events/packs/index.js';
 import { JsonLineSerializer } from '../src/events/serialize-json.js';
+import { copyAnchor, dropTables, PG_URL, postgresReachable } from './delivery-postgres.js';
 import { round } from './measure.js';
 import type { BenchOptions, BenchReport, BenchResult } from './report.js';
 
@@ -24,7 +25,7 @@ import type { BenchOptions, BenchReport, BenchResult } from './report.js';
  * transport, each beside a bare anchor in the same run: the same bodies sent by a raw
  * dgram loop (udp), raw socket writes (tcp), a raw undici loop posting the same NDJSON
  * batches (http), and a naive prepared single-row INSERT loop, one transaction per
- * 512 rows (sqlite). HERALD_BENCH_EVENTS sets the count (default 100,000).
+ * 512 rows (sqlite), COPY FROM STDIN of the same rows in 512-row batches (postgres). HERALD_BENCH_EVENTS sets the count (default 100,000).
  */
 
 const EVENTS = Number(process.env.HERALD_BENCH_EVENTS ?? 100_000);
@@ -167,16 +168,31 @@ async function sqlite(dir: string): Promise<BenchResult[]> {
   return pair('sqlite', herald, 'naive prepared insert loop', anchor);
 }
 
+/** The PostgreSQL event store beside COPY of the same rows into the same kind of table. */
+async function postgres(dir: string): Promise<BenchResult[]> {
+  if (!(await postgresReachable())) return [];
+  const herald = `bench_events_${process.pid}`;
+  const anchorTable = `bench_events_copy_${process.pid}`;
+  await dropTables(herald, anchorTable);
+  try {
+    const anchor = await copyAnchor(anchorTable, sampleEvents(EVENTS), BATCH);
+    const through = await throughBus(`${PG_URL}?table=${herald}`, dir);
+    return pair('postgres', through, `COPY FROM STDIN, ${BATCH}-row batches`, anchor);
+  } finally {
+    await dropTables(herald, anchorTable);
+  }
+}
+
 export async function run(_options: BenchOptions): Promise<BenchReport> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-bench-delivery-'));
   try {
-    const results = [...await udp(dir), ...await tcp(dir), ...await http(dir), ...await sqlite(dir), ...await spoolCost(dir)];
+    const results = [...await udp(dir), ...await tcp(dir), ...await http(dir), ...await sqlite(dir), ...await postgres(dir), ...await spoolCost(dir)];
     return {
       suite: 'delivery',
       results,
       notes: [
         `${EVENTS} events per transport, at-most-once, one subscriber, loopback peers in this process; Herald includes raise, queue, encoding and the write.`,
-        'The anchors send bodies encoded before the clock starts; PostgreSQL COPY is not measured. The spool rows compare the same transport at-least-once and at-most-once.',
+        'The anchors send bodies encoded before the clock starts (PostgreSQL: the COPY text; skipped when 127.0.0.1:5432 does not answer). The spool rows compare the same transport at-least-once and at-most-once.',
       ],
     };
   } finally {

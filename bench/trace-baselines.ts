@@ -31,13 +31,13 @@ export function naiveSqlite(path: string, rows: readonly TraceRow[]): number {
 }
 
 /** COPY's text format: tab-separated, backslash escapes, \N for NULL. */
-function copyField(value: unknown): string {
+export function copyField(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
   return String(value).replace(/[\\\t\n\r\0]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\0': '' }[c] as string));
 }
 
 /** COPY … FROM STDIN through pg's submittable protocol (what pg-copy-streams does), without the dependency. */
-class CopyIn extends pg.Query {
+export class CopyIn extends pg.Query {
   readonly #chunks: readonly Buffer[];
 
   constructor(text: string, chunks: readonly Buffer[], callback: (error: Error | null) => void) {

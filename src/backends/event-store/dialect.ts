@@ -18,6 +18,11 @@ export interface SqlDialect {
   timeText(timeUs: number): string;
   /** INSERT of `tuples` (already `(…),(…)`) that skips rows whose id is stored already. */
   insertIgnoring(table: string, columns: string, tuples: string): string;
+  /**
+   * PostgreSQL: one INSERT taking an array per column (EVENT_COLUMNS order) for a whole batch, skipping stored ids;
+   * the others take multi-row `insertIgnoring`.
+   */
+  columnarInsert?(table: string): string;
   /** Deletes at most `chunk` rows with time_us below the first parameter. */
   purgeChunk(table: string, chunk: number): string;
   /** The select list: JSON columns as text. */

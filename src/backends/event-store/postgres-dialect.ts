@@ -1,9 +1,15 @@
 import pg from 'pg';
 import { inPgTransaction, withPgClient } from '../shared/pg-client.js';
-import { isoMicros } from './event-row.js';
+import { EVENT_COLUMNS, isoMicros } from './event-row.js';
 import { quoted, type SqlDialect, type StoreDays } from './dialect.js';
 import { PostgresStoreDays } from './postgres-days.js';
 import { indexStatements } from './sqlite-dialect.js';
+
+/** The column types, for the arrays a batch travels in. */
+const COLUMN_TYPES: Readonly<Record<(typeof EVENT_COLUMNS)[number], string>> = {
+  id: 'text', time: 'timestamptz', time_us: 'int8', level: 'text', category: 'text', type: 'text', source_id: 'text',
+  summary: 'text', cause: 'text', snapshot: 'jsonb', params: 'jsonb',
+};
 
 /** Connection-level failures: the batch may go through once the server is back. */
 const TRANSIENT_SQLSTATE = /^(08|53|57P|40001|40P01)/;
@@ -56,6 +62,15 @@ export class PostgresDialect implements SqlDialect {
     return `INSERT INTO ${quoted(table, '"')} (${columns}) VALUES ${tuples} ON CONFLICT DO NOTHING`;
   }
 
+  columnarInsert(table: string): string {
+    // JSON travels as text[] and is cast per element: pg has no jsonb[] parameter type of its own.
+    const casts = EVENT_COLUMNS.map((column, i) => `c${i}::${COLUMN_TYPES[column]}`);
+    const arrays = EVENT_COLUMNS.map((column, i) => `$${i + 1}::${COLUMN_TYPES[column] === 'jsonb' ? 'text' : COLUMN_TYPES[column]}[]`);
+    return `INSERT INTO ${quoted(table, '"')} (${EVENT_COLUMNS.join(', ')})
+      SELECT ${casts.join(', ')} FROM unnest(${arrays.join(', ')}) AS u(${EVENT_COLUMNS.map((_, i) => `c${i}`).join(', ')})
+      ON CONFLICT DO NOTHING`;
+  }
+
   purgeChunk(table: string, chunk: number): string {
     const t = quoted(table, '"');
     return `DELETE FROM ${t} WHERE id IN (SELECT id FROM ${t} WHERE time_us < $1 LIMIT ${chunk})`;
@@ -67,6 +82,11 @@ export class PostgresDialect implements SqlDialect {
   }
 
   async runAll(statements: ReadonlyArray<readonly [string, readonly unknown[]]>): Promise<number[]> {
+    if (statements.length === 1) {
+      // One statement is atomic by itself: no BEGIN/COMMIT round trips.
+      const [[sql, values]] = statements;
+      return [(await this.#pool.query(sql, [...values])).rowCount ?? 0];
+    }
     return withPgClient(this.#pool, (client) => inPgTransaction(client, async () => {
       const changed: number[] = [];
       for (const [sql, values] of statements) changed.push((await client.query(sql, [...values])).rowCount ?? 0);

@@ -18,7 +18,8 @@ export interface EventPageQuery {
 }
 
 /**
- * The event table in any of the three databases: idempotent batched inserts
+ * The event table in any of the three databases: idempotent batched inserts (PostgreSQL: one unnest() INSERT
+ * per batch, faster than COPY once COPY has to stage rows to skip stored ids; docs/benchmarks.md, delivery)
  * (a retried batch never stores an event twice), keyset-paged reads, retention.
  */
 export class SqlEventStore {
@@ -26,11 +27,13 @@ export class SqlEventStore {
   readonly table: string;
   readonly #statements = new Map<number, string>();
   readonly #days: StoreDays | undefined;
+  readonly #columnarSql: string | undefined;
 
   constructor(dialect: SqlDialect, table: string) {
     this.dialect = dialect;
     this.table = table;
     this.#days = dialect.dayPartitions?.(table);
+    this.#columnarSql = dialect.columnarInsert?.(table);
   }
 
   /**
@@ -48,13 +51,7 @@ export class SqlEventStore {
   }
 
   async insert(events: readonly HeraldEvent[]): Promise<WriteResult> {
-    const statements: Array<readonly [string, readonly unknown[]]> = [];
-    for (let at = 0; at < events.length; at += ROWS_PER_STATEMENT) {
-      const slice = events.slice(at, at + ROWS_PER_STATEMENT);
-      const values: unknown[] = [];
-      for (const event of slice) pushEventValues(values, event, (us) => this.dialect.timeText(us));
-      statements.push([this.#insertSql(slice.length), values]);
-    }
+    const statements = this.#columnarSql === undefined ? this.#multiRow(events) : [[this.#columnarSql, this.#columns(events)] as const];
     try {
       await this.#days?.ensureFor(events.map((event) => event.timeUs));
       await this.dialect.runAll(statements);
@@ -64,6 +61,30 @@ export class SqlEventStore {
       const error = toError(thrown);
       return this.dialect.isTransient(error) ? { status: 'retryable', error } : { status: 'failed', error };
     }
+  }
+
+  /** Multi-row INSERTs of up to ROWS_PER_STATEMENT rows. */
+  #multiRow(events: readonly HeraldEvent[]): Array<readonly [string, readonly unknown[]]> {
+    const statements: Array<readonly [string, readonly unknown[]]> = [];
+    for (let at = 0; at < events.length; at += ROWS_PER_STATEMENT) {
+      const slice = events.slice(at, at + ROWS_PER_STATEMENT);
+      const values: unknown[] = [];
+      for (const event of slice) pushEventValues(values, event, (us) => this.dialect.timeText(us));
+      statements.push([this.#insertSql(slice.length), values]);
+    }
+    return statements;
+  }
+
+  /** One array per column, EVENT_COLUMNS order, for the columnar insert. */
+  #columns(events: readonly HeraldEvent[]): unknown[][] {
+    const columns = EVENT_COLUMNS.map(() => new Array<unknown>(events.length));
+    const values: unknown[] = [];
+    for (let row = 0; row < events.length; row++) {
+      values.length = 0;
+      pushEventValues(values, events[row], (us) => this.dialect.timeText(us));
+      for (let column = 0; column < values.length; column++) columns[column][row] = values[column];
+    }
+    return columns;
   }
 
   /** Newest first, at most `limit` rows. */

@@ -44,6 +44,8 @@ export class SegmentLog {
   readonly #dir: string;
   readonly #options: SegmentLogOptions;
   #cursor: Position = { segment: 1, offset: 0 };
+  /** The cursor as the file holds it. */
+  #savedCursor: Position | undefined;
   #read: Position = { segment: 1, offset: 0 };
   #writeSegment = 1;
   #writeFd: number | undefined;
@@ -52,6 +54,11 @@ export class SegmentLog {
   readonly #sizes = new Map<number, number>();
   /** One read fd, for the segment being read: replay reads a segment start to end. */
   #readFd: { segment: number; fd: number } | undefined;
+  /**
+   * The first segment this run writes: records in it and later ones were written whole by this process
+   * (writeSync returned), so reading them back skips the checksum, which is for what a crash left behind.
+   */
+  #firstOwnSegment = Number.POSITIVE_INFINITY;
   /** Torn or corrupt records found while reading. */
   corrupt = 0;
 
@@ -75,8 +82,10 @@ export class SegmentLog {
       else this.#sizes.set(segment, fstatSizeOf(join(this.#dir, segmentName(segment))));
     }
     this.#read = this.#cursor;
+    this.#savedCursor = this.#cursor;
     // Appends go to a fresh segment, never after a torn tail.
     this.#writeSegment = Math.max(this.#cursor.segment, ...segments, 0) + (segments.length > 0 ? 1 : 0);
+    this.#firstOwnSegment = this.#writeSegment;
   }
 
   /** Bytes not yet acknowledged (whole segments, so slightly more). */
@@ -91,8 +100,12 @@ export class SegmentLog {
     this.appendMany([payload]);
   }
 
-  /** Appends records with one write per segment touched: a write per record was most of the spool's cost. */
-  appendMany(payloads: readonly Buffer[]): void {
+  /**
+   * Appends records with one write per segment touched (a write per record was most of the spool's cost).
+   * Returns where the record after each one starts: the `next` readNext() will give it.
+   */
+  appendMany(payloads: readonly Buffer[]): Position[] {
+    const ends: Position[] = [];
     let frames: Buffer[] = [];
     let pending = 0;
     const write = () => {
@@ -114,8 +127,10 @@ export class SegmentLog {
       header.writeUInt32BE(crc32(payload), 4);
       frames.push(header, payload);
       pending += HEADER_BYTES + payload.length;
+      ends.push({ segment: this.#writeSegment, offset: this.#writeOffset + pending });
     }
     write();
+    return ends;
   }
 
   /** Up to `max` records after those already read, in order. */
@@ -155,7 +170,7 @@ export class SegmentLog {
       const end = offset + HEADER_BYTES + payloadBytes;
       if (end > length) break;
       const payload = chunk.subarray(offset + HEADER_BYTES, end);
-      if (crc32(payload) !== chunk.readUInt32BE(offset + 4)) break;
+      if (at.segment < this.#firstOwnSegment && crc32(payload) !== chunk.readUInt32BE(offset + 4)) break;
       out.push({ payload, next: { segment: at.segment, offset: at.offset + end } });
       offset = end;
     }
@@ -166,22 +181,32 @@ export class SegmentLog {
     return out;
   }
 
-  /** Everything up to `position` is delivered: move the cursor, delete finished segments. */
+  /**
+   * Everything up to `position` is delivered: move the cursor. It reaches the disk on saveCursor(), or at
+   * once when whole segments are finished (they are deleted, and a saved cursor never points into a deleted one).
+   */
   acknowledge(position: Position): void {
     this.#cursor = position;
-    const temp = join(this.#dir, 'cursor.tmp');
-    writeFileSync(temp, JSON.stringify(position));
-    renameSync(temp, join(this.#dir, 'cursor'));
-    for (const segment of [...this.#sizes.keys()]) {
-      if (segment < position.segment) {
-        this.#sizes.delete(segment);
-        if (this.#readFd?.segment === segment) {
-          closeSync(this.#readFd.fd);
-          this.#readFd = undefined;
-        }
-        unlinkSync(join(this.#dir, segmentName(segment)));
+    const finished = [...this.#sizes.keys()].filter((segment) => segment < position.segment);
+    if (finished.length === 0) return;
+    this.saveCursor();
+    for (const segment of finished) {
+      this.#sizes.delete(segment);
+      if (this.#readFd?.segment === segment) {
+        closeSync(this.#readFd.fd);
+        this.#readFd = undefined;
       }
+      unlinkSync(join(this.#dir, segmentName(segment)));
     }
+  }
+
+  /** Writes the cursor file (write, rename) if it moved since last saved. A cursor saved late only means more to replay. */
+  saveCursor(): void {
+    if (this.#savedCursor === this.#cursor) return;
+    const temp = join(this.#dir, 'cursor.tmp');
+    writeFileSync(temp, JSON.stringify(this.#cursor));
+    renameSync(temp, join(this.#dir, 'cursor'));
+    this.#savedCursor = this.#cursor;
   }
 
   /** Drops the oldest unread segment (full spool, drop_oldest). Returns the records it held, or 0 when only the one being written is left. */

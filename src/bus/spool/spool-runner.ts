@@ -32,6 +32,20 @@ export interface SpoolOptions {
 export const DEFAULT_SPOOL: SpoolOptions = Object.freeze({ maxBytes: 256 * 2 ** 20, whenFull: 'refuse', fsync: false });
 
 const SEGMENT_BYTES = 8 * 2 ** 20;
+/**
+ * The cursor file is rewritten (write, rename) at most this often: once per settled batch it was the spool's
+ * largest cost. A SIGKILL loses at most this long of acknowledgements: those events are sent again, never lost.
+ */
+const CURSOR_SAVE_MS = 50;
+
+interface Fresh {
+  readonly next: Position;
+  readonly event: HeraldEvent;
+}
+
+function before(a: Position, b: Position): boolean {
+  return a.segment < b.segment || (a.segment === b.segment && a.offset < b.offset);
+}
 
 interface Unacked {
   readonly id: string;
@@ -67,6 +81,14 @@ export class SpoolRunner {
   readonly #byId = new Map<string, Unacked>();
   #dropped = 0;
   #closed = false;
+  /**
+   * Events this run appended and has not read back yet, in log order, each with its record's end: the record
+   * read back is this event, so it is not decoded again. At most delivery.max_queue_events of them, the
+   * memory an at-most-once queue may take (an outage spools far more: those are read from disk like a replay).
+   */
+  #fresh: Fresh[] = [];
+  #freshHead = 0;
+  #cursorTimer: NodeJS.Timeout | undefined;
 
   /** @throws when the spool directory cannot be created or read. */
   constructor(spec: SpoolRunnerSpec) {
@@ -141,6 +163,9 @@ export class SpoolRunner {
     this.#closed = true;
     this.#append();
     this.#runner.discard();
+    clearTimeout(this.#cursorTimer);
+    this.#cursorTimer = undefined;
+    this.#saveCursor();
     this.#log.close();
     return 0;
   }
@@ -157,15 +182,19 @@ export class SpoolRunner {
     const before = this.#dropped;
     let writeErrors = 0;
     const payloads: Buffer[] = [];
+    const kept: HeraldEvent[] = [];
     let bytes = 0;
     for (const event of events) {
       const payload = encodeSpooled(event);
       if (!this.#makeRoom(bytes + payload.length + 8)) continue;
       payloads.push(payload);
+      kept.push(event);
       bytes += payload.length + 8;
     }
     try {
-      this.#log.appendMany(payloads);
+      const ends = this.#log.appendMany(payloads);
+      const room = Math.min(kept.length, this.#spec.delivery.maxQueueEvents - (this.#fresh.length - this.#freshHead));
+      for (let i = 0; i < room; i++) this.#fresh.push({ next: ends[i], event: kept[i] });
     } catch (error) {
       writeErrors = payloads.length;
       this.#spec.logger.error({ err: error, dir: this.#spec.dir }, 'The spool could not store events; they are dropped.');
@@ -199,7 +228,7 @@ export class SpoolRunner {
     const room = this.#window - this.#unacked.length;
     if (room <= 0) return;
     for (const record of this.#log.readNext(room)) {
-      const event = decodeSpooled(record.payload, this.#spec.catalogue);
+      const event = this.#takeFresh(record.next) ?? decodeSpooled(record.payload, this.#spec.catalogue);
       if (event === undefined) {
         // Its event is no longer in the catalogue: nothing could deliver it.
         this.#dropped++;
@@ -214,10 +243,41 @@ export class SpoolRunner {
     }
   }
 
+  /** The event this run appended as the record ending at `next`, if it is still held; older held ones were dropped unread. */
+  #takeFresh(next: Position): HeraldEvent | undefined {
+    while (this.#freshHead < this.#fresh.length && before(this.#fresh[this.#freshHead].next, next)) this.#freshHead++;
+    let event: HeraldEvent | undefined;
+    const head = this.#fresh[this.#freshHead] as Fresh | undefined;
+    if (head !== undefined && head.next.segment === next.segment && head.next.offset === next.offset) {
+      event = head.event;
+      this.#freshHead++;
+    }
+    if (this.#freshHead === this.#fresh.length) {
+      this.#fresh = [];
+      this.#freshHead = 0;
+    } else if (this.#freshHead > 4096) {
+      this.#fresh = this.#fresh.slice(this.#freshHead);
+      this.#freshHead = 0;
+    }
+    return event;
+  }
+
   /** A cursor that cannot be saved only means more to replay after a restart (duplicates, never loss). */
   #acknowledge(position: Position): void {
     try {
       this.#log.acknowledge(position);
+    } catch (error) {
+      this.#spec.logger.warn({ err: error, dir: this.#spec.dir }, 'The spool cursor could not be saved; those events may be sent again after a restart.');
+    }
+    this.#cursorTimer ??= setTimeout(() => {
+      this.#cursorTimer = undefined;
+      this.#saveCursor();
+    }, CURSOR_SAVE_MS).unref();
+  }
+
+  #saveCursor(): void {
+    try {
+      this.#log.saveCursor();
     } catch (error) {
       this.#spec.logger.warn({ err: error, dir: this.#spec.dir }, 'The spool cursor could not be saved; those events may be sent again after a restart.');
     }

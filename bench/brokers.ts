@@ -6,7 +6,10 @@ import { createEvent } from '../src/events/event.js';
 import { E_CORE_THRESHOLD } from '../src/events/packs/core.js';
 import { createDefaultCatalogue } from '../src/events/packs/index.js';
 import type { BrokerCase } from './brokers/broker-case.js';
+import { mqttCase } from './brokers/mqtt.js';
 import { natsCase } from './brokers/nats.js';
+import { rabbitmqCase } from './brokers/rabbitmq.js';
+import { redisCase } from './brokers/redis.js';
 import { round } from './measure.js';
 import type { BenchOptions, BenchReport, BenchResult } from './report.js';
 
@@ -19,7 +22,7 @@ import type { BenchOptions, BenchReport, BenchResult } from './report.js';
  * HERALD_BENCH_EVENTS sets the count (default 50,000).
  */
 
-const CASES: readonly BrokerCase[] = [natsCase];
+const CASES: readonly BrokerCase[] = [natsCase, rabbitmqCase, mqttCase, redisCase];
 const EVENTS = Number(process.env.HERALD_BENCH_EVENTS ?? 50_000);
 
 function bodies(): string[] {
@@ -52,7 +55,7 @@ function pair(name: string, herald: number, anchor: string, raw: number): BenchR
 
 export async function run(_options: BenchOptions): Promise<BenchReport> {
   const results: BenchResult[] = [];
-  const notes: string[] = [`${EVENTS} events per run; brokers are private servers the bench starts on loopback`];
+  const notes: string[] = [`${EVENTS} events per run; brokers are private servers the bench starts on loopback (RabbitMQ: the shared one, queues of the bench's own)`];
   const sample = bodies();
   for (const broker of CASES) {
     const skipped = await broker.prepare();

@@ -21,12 +21,14 @@ export interface StartChildOptions {
   readonly nodeArgs?: readonly string[];
   /** An IPC channel to the child (process.send / child.on('message')). */
   readonly ipc?: boolean;
+  /** Load tsx (default true): false for a child running compiled JavaScript only. */
+  readonly tsx?: boolean;
 }
 
-/** Starts `node --import tsx …args` and resolves once its stdout matches `ready`. */
+/** Starts `node [--import tsx] …args` and resolves once its stdout matches `ready`. */
 export function startChild(args: string[], ready: RegExp, options: StartChildOptions = {}): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
   const stdio = options.ipc === true ? ['ignore', 'pipe', 'pipe', 'ipc'] as const : ['ignore', 'pipe', 'pipe'] as const;
-  const child = spawn(process.execPath, ['--import', 'tsx', ...options.nodeArgs ?? [], ...args], { cwd: ROOT, stdio: [...stdio], env: { ...process.env, HERALD_CONFIG: '' } });
+  const child = spawn(process.execPath, [...options.tsx === false ? [] : ['--import', 'tsx'], ...options.nodeArgs ?? [], ...args], { cwd: ROOT, stdio: [...stdio], env: { ...process.env, HERALD_CONFIG: '' } });
   let out = '';
   let err = '';
   return new Promise((resolve, reject) => {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseUdpTable } from '../src/runtime/udp-proc-table.js';
 import { freePort, startChild } from './child.js';
+import { benchModule, CLI_SCRIPT, COMPILED_IS_FRESH } from './cli-entry.js';
 import type { SendOrder } from './ingest-sender.js';
 import type { BenchOptions, BenchReport, BenchResult } from './report.js';
 
@@ -74,7 +75,10 @@ async function startHerald(dir: string): Promise<Herald> {
     ingest: { http: { listen: `127.0.0.1:${http}` }, opensips: { listen: `127.0.0.1:${opensips}` } },
   }));
   process.env.HERALD_BENCH_LOOP_FILE = loopFile;
-  const { child } = await startChild(['src/cli/bin.ts', 'serve', '--config', config], /herald ready/, { nodeArgs: ['--import', './bench/loop-probe.ts', ...daemonNodeArgs()] });
+  // The daemon as users run it, compiled, when dist/ is fresh (tsx's loader thread adds memory and start-up work).
+  const { child } = await startChild([CLI_SCRIPT, 'serve', '--config', config], /herald ready/, {
+    nodeArgs: ['--import', benchModule('loop-probe'), ...daemonNodeArgs()], tsx: !COMPILED_IS_FRESH,
+  });
   const stats = async (): Promise<Stats> => {
     const response = await fetch(`http://127.0.0.1:${mi}/mi`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"jsonrpc":"2.0","id":1,"method":"get_statistics"}' });
     return ((await response.json()) as { result: { ingest: Stats } }).result.ingest;
@@ -215,6 +219,7 @@ export async function run(options: BenchOptions): Promise<BenchReport> {
       const tcp = await heraldRun(join(dir, 'tcp'), sender, { kind: 'hep', transport: 'tcp', rate: SIDE_RATE, seconds }, 't');
       results.push({ name: `${SIDE_RATE / 1000}k/s HEP/TCP herald: stored`, value: tcp.stored, unit: `of ${tcp.offered} offered (herald drops ${tcp.heraldDrops}, peak RSS ${tcp.peakRssMiB} MiB)`, anchor: 'offered', ratio: ratio(tcp.stored, tcp.offered) });
     }
+    notes.push(`the daemon runs ${COMPILED_IS_FRESH ? 'compiled (dist/)' : 'through tsx: dist/ is older than src/ (npm run build)'}`);
     notes.push(`${seconds} s per load; a fresh daemon per load; receive buffers ${RECV_BUFFER_BYTES / 2 ** 20} MiB; "zero loss inside Herald": stored == received, no Herald drop, stored >= what the bare socket received`);
   } finally {
     sender.kill('SIGTERM');

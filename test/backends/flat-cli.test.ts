@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from './helpers.js';
-import { CLI_ENTRY } from '../helpers/cli-entry.js';
+import { CLI_ENTRY } from '../../bench/cli-entry.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { CatalogueEventJson } from '../../src/events/catalogue-docs.js';
 import { renderCatalogueMarkdown } from '../../src/events/catalogue-docs.js';
 import { createDefaultCatalogue } from '../../src/events/packs/index.js';
-import { CLI_ENTRY } from '../helpers/cli-entry.js';
+import { CLI_ENTRY } from '../../bench/cli-entry.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { CLI_ENTRY } from '../helpers/cli-entry.js';
+import { CLI_ENTRY } from '../../bench/cli-entry.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -19,7 +19,7 @@ function cliEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Starts `herald ARGS…` as a real process (compiled when dist/ is fresh, else through tsx: helpers/cli-entry.ts). */
+/** Starts `herald ARGS…` as a real process (compiled when dist/ is fresh, else through tsx: bench/cli-entry.ts). */
 export function spawnCli(args: readonly string[], env: Record<string, string> = {}): ChildProcessWithoutNullStreams {
   return spawn(process.execPath, [...CLI_ENTRY, ...args], { cwd: REPO, env: cliEnv(env) });
 }

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { testBus } from '../helpers/bus.js';
 import { collect } from '../process/helpers.js';
-import { CLI_ENTRY } from '../helpers/cli-entry.js';
+import { CLI_ENTRY } from '../../bench/cli-entry.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const LOG_PARAMS = { pid: '1', level: 'INFO', module: 'demo', function: 'main', prefix: '', message: 'hello' };

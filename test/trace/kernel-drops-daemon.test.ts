@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { once } from 'node:events';
 import { encodeHep3 } from '../../src/trace/hep/encode.js';
-import { CLI_ENTRY } from '../helpers/cli-entry.js';
+import { CLI_ENTRY } from '../../bench/cli-entry.js';
 
 /*
  * Issue 11: the daemon lost half of a modest HEP load and every counter said 0 dropped.

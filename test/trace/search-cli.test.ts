@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { SearchHit } from '../../src/trace/search.js';
 import { sendUdp, startCollector } from './collector-daemon.js';
 import { loadFixtures, udpSink, until } from './tracer-fixtures.js';
-import { CLI_ENTRY } from '../helpers/cli-entry.js';
+import { CLI_ENTRY } from '../../bench/cli-entry.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

@@ -1,5 +1,6 @@
 import { isHeraldError } from '../../errors/herald-error.js';
 import { SqliteTraceStore } from './sqlite-store.js';
+import { unpackRows, type PackedRows } from './row-pack.js';
 import type { TraceQuery, TraceRow } from './types.js';
 
 /*
@@ -13,7 +14,7 @@ import type { TraceQuery, TraceRow } from './types.js';
 
 export type SqliteThreadTask =
   | { readonly op: 'open' }
-  | { readonly op: 'stage'; readonly batch: number; readonly rows: readonly TraceRow[] }
+  | { readonly op: 'stage'; readonly batch: number; readonly rows: PackedRows }
   | { readonly op: 'commit'; readonly batch: number; readonly rows: number }
   | { readonly op: 'search'; readonly query: TraceQuery }
   | { readonly op: 'byCallId'; readonly callid: string }
@@ -47,9 +48,9 @@ async function storeFor(path: string, table: string): Promise<SqliteTraceStore> 
   return store;
 }
 
-function stage(batch: number, rows: readonly TraceRow[]): void {
+function stage(batch: number, packed: PackedRows): void {
   if (staged?.batch !== batch) staged = { batch, rows: [] };
-  for (const row of rows) staged.rows.push(row);
+  for (const row of unpackRows(packed)) staged.rows.push(row);
 }
 
 async function perform(path: string, table: string, task: SqliteThreadTask): Promise<unknown> {

@@ -22,6 +22,8 @@ export interface TraceIngestOptions {
   readonly flushIntervalMs?: number;
   /** Rows queued before new ones are dropped and counted. Default 200,000. */
   readonly maxQueueRows?: number;
+  /** Bytes of rows queued (rowBytes) before new ones are dropped and counted: the memory bound. Default 64 MiB. */
+  readonly maxQueueBytes?: number;
   readonly retryBaseMs?: number;
   readonly retryMaxMs?: number;
   readonly logger?: Logger;
@@ -43,12 +45,28 @@ interface Counters {
   dropped_rejected: number;
 }
 
+/** What a queued row is counted as: its message, plus its other columns and the object around them. */
+export function rowBytes(row: TraceRow): number {
+  return row.msg.length + ROW_OVERHEAD_BYTES;
+}
+
+const ROW_OVERHEAD_BYTES = 320;
+
+function bytesOf(rows: readonly TraceRow[]): number {
+  let bytes = 0;
+  for (const row of rows) bytes += rowBytes(row);
+  return bytes;
+}
+
 /** Batches rows into a TraceStore. `accept` is synchronous and never throws. */
 export class TraceIngest implements Backpressure {
   readonly #store: TraceStore;
   readonly #maxBatch: number;
   readonly #intervalMs: number;
   readonly #maxQueue: number;
+  readonly #maxBytes: number;
+  /** Bytes of every row held (queued, in flight, isolated). */
+  #heldBytes = 0;
   readonly #retryBaseMs: number;
   readonly #retryMaxMs: number;
   readonly #logger: Logger | undefined;
@@ -72,6 +90,7 @@ export class TraceIngest implements Backpressure {
     this.#maxBatch = options.maxBatchRows ?? 10_000;
     this.#intervalMs = options.flushIntervalMs ?? 200;
     this.#maxQueue = options.maxQueueRows ?? 200_000;
+    this.#maxBytes = options.maxQueueBytes ?? 64 * 2 ** 20;
     this.#retryBaseMs = options.retryBaseMs ?? 100;
     this.#retryMaxMs = options.retryMaxMs ?? 10_000;
     this.#logger = options.logger;
@@ -86,11 +105,11 @@ export class TraceIngest implements Backpressure {
   }
 
   get congested(): boolean {
-    return !this.#stopping && this.#held() * 2 > this.#maxQueue;
+    return !this.#stopping && (this.#held() * 2 > this.#maxQueue || this.#heldBytes * 2 > this.#maxBytes);
   }
 
   whenRelieved(): Promise<void> {
-    if (!this.#stopping && this.#held() * 4 > this.#maxQueue) return new Promise((resolve) => this.#reliefWaiters.push(resolve));
+    if (!this.#stopping && this.#pastLowWater()) return new Promise((resolve) => this.#reliefWaiters.push(resolve));
     return Promise.resolve();
   }
 
@@ -100,10 +119,12 @@ export class TraceIngest implements Backpressure {
       this.#counters.dropped_stopped += rows.length;
       return false;
     }
-    if (this.#held() + rows.length > this.#maxQueue) {
+    const bytes = bytesOf(rows);
+    if (this.#held() + rows.length > this.#maxQueue || this.#heldBytes + bytes > this.#maxBytes) {
       this.#counters.dropped_queue_full += rows.length;
       return false;
     }
+    this.#heldBytes += bytes;
     for (const row of rows) this.#queue.push(row);
     this.#counters.accepted += rows.length;
     if (this.#inFlight !== undefined) return true;
@@ -137,7 +158,7 @@ export class TraceIngest implements Backpressure {
 
   /** Counters for get_statistics; `queued` is the current depth. */
   counters(): Record<string, number> {
-    return { ...this.#counters, queued: this.#held() };
+    return { ...this.#counters, queued: this.#held(), queued_bytes: this.#heldBytes };
   }
 
   /** Rows accepted and not yet stored or dropped. */
@@ -181,6 +202,7 @@ export class TraceIngest implements Backpressure {
     this.#counters.batches++;
     if (result.status === 'ok') {
       this.#counters.stored += batch.length;
+      this.#heldBytes -= bytesOf(batch);
       this.#attempt = 0;
       this.#next();
     } else if (result.status === 'retryable') {
@@ -233,6 +255,7 @@ export class TraceIngest implements Backpressure {
       return;
     }
     this.#counters.dropped_rejected++;
+    this.#heldBytes -= bytesOf(batch);
     this.#onWriteError?.(error, 1, false);
     this.#logger?.warn({ err: error, callid: batch[0].callid }, 'Trace store refused a row; dropped.');
   }
@@ -246,12 +269,17 @@ export class TraceIngest implements Backpressure {
     this.#queue = [];
     this.#isolate.length = 0;
     this.#inFlight = undefined;
+    this.#heldBytes = 0;
     if (held > 0) this.#logger?.error({ rows: held }, 'Trace rows dropped at shutdown: the store did not take them before the deadline.');
     this.#settleIdle();
   }
 
+  #pastLowWater(): boolean {
+    return this.#held() * 4 > this.#maxQueue || this.#heldBytes * 4 > this.#maxBytes;
+  }
+
   #relieve(): void {
-    if (this.#reliefWaiters.length === 0 || (!this.#stopping && this.#held() * 4 > this.#maxQueue)) return;
+    if (this.#reliefWaiters.length === 0 || (!this.#stopping && this.#pastLowWater())) return;
     const waiters = this.#reliefWaiters;
     this.#reliefWaiters = [];
     for (const resolve of waiters) resolve();

@@ -95,7 +95,7 @@ async function openTracer(runtime: Runtime, ingest: TraceIngest): Promise<Tracer
     hepAuthKey: runtime.config.hep.auth_key,
     sharedStores: new Map([[storeKey(config.store, config.table), ingest]]),
     checkRuntimeDestination: createDestinationPolicy({ allowed: config.allowed_destinations, configuredStores: configuredStores(config) }),
-    ingest: { maxBatchRows: config.max_batch_rows, flushIntervalMs: config.flush_interval_ms, maxQueueRows: config.max_queue_rows },
+    ingest: { maxBatchRows: config.max_batch_rows, flushIntervalMs: config.flush_interval_ms, maxQueueRows: config.max_queue_rows, maxQueueBytes: config.max_queue_bytes },
   });
   tracer.addDestination(STORE_TRACE_ID, new StoreDestination(ingest, { owned: false, uri: config.store }));
   return tracer;
@@ -113,6 +113,7 @@ async function startTrace(runtime: Runtime): Promise<Service | undefined> {
     maxBatchRows: config.max_batch_rows,
     flushIntervalMs: config.flush_interval_ms,
     maxQueueRows: config.max_queue_rows,
+    maxQueueBytes: config.max_queue_bytes,
     logger: runtime.logger,
     onWriteError: (error, rows, retrying) => runtime.bus.raise(E_TRACE_STORE_ERROR, { store: store.location, rows, retrying, error: error.message }),
   });

@@ -16,6 +16,8 @@ test('packed trace rows come back field for field: empty and null values, non-La
     { ...BASE, traceAttrs: null, tracedUser: '', totag: '', direction: '', node: '' },
     { ...BASE, msg: 'MESSAGE sip:zoë@example.com SIP/2.0\r\nSubject: ☎ 日本語 \u{1F600}\r\n\r\n', fromUser: 'zoë', traceAttrs: '' },
     { ...BASE, timeUs: 0, fromPort: 0, toPort: 0, captureId: 0xffff_ffff, msg: '' },
+    { ...BASE, uid: '0193a6d2-7c1e-7000-8000-000000000001' },
+    { ...BASE, uid: '' },
   ];
   assert.deepEqual(unpackRows(packRows(rows)), rows);
   assert.deepEqual(unpackRows(packRows([])), []);

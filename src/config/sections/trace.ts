@@ -48,4 +48,8 @@ export const TraceSection = Type.Object({
   max_batch_rows: Type.Integer({ minimum: 1, default: 10000, description: 'Largest batch written to the store at once.' }),
   flush_interval_ms: Type.Integer({ minimum: 1, default: 200, description: 'A message waits at most this long before its batch is written.' }),
   max_queue_rows: Type.Integer({ minimum: 1, default: 200000, description: 'Rows waiting for the store before new ones are dropped and counted.' }),
+  max_queue_bytes: Type.Integer({
+    minimum: 65536, default: 67108864,
+    description: 'Bytes of rows waiting for the store (each row counts its message plus 320 bytes) before new ones are dropped and counted: bounds the daemon\'s memory whatever the offered load. Default 64 MiB.',
+  }),
 }, { additionalProperties: false, default: {} });

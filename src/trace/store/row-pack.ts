@@ -16,14 +16,14 @@ const TEXT = [
 /** The number fields, in packing order. */
 const NUMBER = ['timeUs', 'fromPort', 'toPort', 'captureId'] as const satisfies ReadonlyArray<keyof TraceRow>;
 
-// A TraceRow field in neither list (nor traceAttrs, packed apart as it may be null) fails to compile here.
-type Packed = (typeof TEXT)[number] | (typeof NUMBER)[number] | 'traceAttrs';
+// A TraceRow field in neither list (nor traceAttrs and uid, packed apart as they may be absent) fails to compile here.
+type Packed = (typeof TEXT)[number] | (typeof NUMBER)[number] | 'traceAttrs' | 'uid';
 const everyFieldPacked: Record<Exclude<keyof TraceRow, Packed>, never> = {};
 void everyFieldPacked;
 
-/** Length written for a null traceAttrs. */
+/** Length written for a null traceAttrs or an absent uid. */
 const NULL = 0xffff_ffff;
-const LENGTHS_PER_ROW = TEXT.length + 1;
+const LENGTHS_PER_ROW = TEXT.length + 2;
 
 export interface PackedRows {
   readonly count: number;
@@ -44,11 +44,12 @@ export function packRows(rows: readonly TraceRow[]): PackedRows {
       text += value;
       lengths[l++] = value.length;
     }
-    const attrs = row.traceAttrs;
-    if (attrs === null) lengths[l++] = NULL;
-    else {
-      text += attrs;
-      lengths[l++] = attrs.length;
+    for (const value of [row.traceAttrs, row.uid]) {
+      if (value === null || value === undefined) lengths[l++] = NULL;
+      else {
+        text += value;
+        lengths[l++] = value.length;
+      }
     }
     for (const field of NUMBER) numbers[n++] = row[field];
   }
@@ -78,6 +79,11 @@ export function unpackRows(packed: PackedRows): TraceRow[] {
     else {
       row.traceAttrs = text.slice(at, at + attrsLength);
       at += attrsLength;
+    }
+    const uidLength = lengths[l++];
+    if (uidLength !== NULL) {
+      row.uid = text.slice(at, at + uidLength);
+      at += uidLength;
     }
     for (const field of NUMBER) row[field] = numbers[n++];
     rows.push(row as unknown as TraceRow);

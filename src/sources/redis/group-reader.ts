@@ -56,10 +56,16 @@ export class GroupReader {
   readonly #redis: Redis;
   readonly #spec: GroupReaderSpec;
   #claimed = 0;
+  /** Set when the client (re)connected: ioredis resends a read cut by a reconnect, so no error shows, yet the
+   * entries the lost reply carried are pending under this consumer and must be read again from history. */
+  #reconnected = false;
 
   constructor(redis: Redis, spec: GroupReaderSpec) {
     this.#redis = redis;
     this.#spec = spec;
+    redis.on('ready', () => {
+      this.#reconnected = true;
+    });
   }
 
   /** Entries taken over from other consumers (status and tests). */
@@ -74,6 +80,10 @@ export class GroupReader {
     let lastError = '';
     while (!signal.aborted) {
       try {
+        if (this.#reconnected) {
+          this.#reconnected = false;
+          prepared = false;
+        }
         if (!prepared) {
           await this.#prepare();
           prepared = true;

@@ -23,6 +23,7 @@ async function client(t: TestContext, port: number): Promise<Redis> {
 /** Herald's reader on its own connection; `crash()` drops it without acknowledging what is in hand. */
 async function reader(t: TestContext, port: number, stream: string, consumer: string, kit: BrokerIntake, claimIdleMs = 60_000) {
   const redis = await client(t, port);
+  const connection = await redis.client('ID') as number;
   const source = new GroupReader(redis, {
     stream, group: 'herald', consumer, field: 'event', startId: '0', batch: 64, claimIdleMs, retryMs: 20, intake: kit, logger: silentLogger(),
   });
@@ -34,7 +35,7 @@ async function reader(t: TestContext, port: number, stream: string, consumer: st
     await running;
   };
   t.after(crash);
-  return { source, crash, close: async () => {
+  return { source, connection, crash, close: async () => {
     stop.abort();
     await running;
   } };
@@ -130,4 +131,36 @@ test('redis source: nothing is lost across a SIGKILL of redis-server (AOF, fsync
   assert.ok(doubled.every((extra) => Number(extra.slice(1)) < 1000), `doubled after the crash: ${doubled.join(' ')}`);
   const [pending] = await producer.xpending(stream, 'herald') as [number];
   assert.equal(pending, 0, 'every entry was acknowledged');
+});
+
+test('redis source: entries a lost XREADGROUP reply left pending under its name are read again after the connection is re-made', async (t) => {
+  if (!await requireService(t, 'Redis', '127.0.0.1', 6379)) return;
+  const bus = testBus(t);
+  const socket = uniqueMemorySocket('redis-reconnect');
+  await bus.subscribe(socket, { event: E_CORE_THRESHOLD.name });
+  const store = memoryStore(socket.slice('memory:'.length));
+  const stream = `herald-test:${randomUUID()}`;
+  const admin = await client(t, 6379);
+  await admin.xgroup('CREATE', stream, 'herald', '0', 'MKSTREAM');
+  const { kit } = kitOf(bus, 'redis');
+  const herald = await reader(t, 6379, stream, 'herald-1', kit);
+  await until('the first event', async () => {
+    await admin.xadd(stream, '*', 'event', record(threshold('redis', 'first')));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    return store.events.length > 0;
+  });
+  // Entries delivered to herald-1 whose reply never reached it (as when a connection drops mid-reply): one
+  // transaction, so the reader's blocked read cannot take them first.
+  const events = Array.from({ length: 20 }, (_, i) => threshold('redis', `lost${i}`));
+  const multi = admin.multi();
+  for (const event of events) multi.xadd(stream, '*', 'event', record(event));
+  multi.xreadgroup('GROUP', 'herald', 'herald-1', 'COUNT', 1000, 'STREAMS', stream, '>');
+  await multi.exec();
+  await admin.client('KILL', 'ID', String(herald.connection));
+  await until('the entries of the lost reply', () => events.every((event) => store.events.some((got) => got.id === event.id)),
+    () => `(${store.events.length - 1} of ${events.length})`);
+  await herald.close();
+  const [pending] = await admin.xpending(stream, 'herald') as [number];
+  assert.equal(pending, 0, 'every entry was acknowledged');
+  await admin.del(stream);
 });

@@ -36,6 +36,8 @@ interface Plan {
   readonly always: Int32Array;
   /** Metric indexes whose filter is tested per raise. */
   readonly depends: Int32Array;
+  /** Their filters without the tests the definition decides (CompiledFilter.residual). */
+  readonly tests: ReadonlyArray<(event: HeraldEvent) => boolean>;
   /** Copies the columns the plan's metrics read into a batch row. */
   readonly copy: RowCopy;
 }
@@ -134,7 +136,7 @@ export class Metrics {
     for (let i = 0; i < plan.always.length; i++) masks[maskBase + (plan.always[i] >>> 5)] |= 1 << (plan.always[i] & 31);
     for (let i = 0; i < plan.depends.length; i++) {
       const index = plan.depends[i];
-      if (!this.#entries[index].compiled.filter.match(event)) continue;
+      if (!plan.tests[i](event)) continue;
       masks[maskBase + (index >>> 5)] |= 1 << (index & 31);
       taken++;
     }
@@ -156,19 +158,24 @@ export class Metrics {
     const view: StaticEventView = { name: def.name, category: def.category, level: atOwnLevel ? def.level : undefined };
     const always: number[] = [];
     const depends: number[] = [];
+    const tests: Array<(event: HeraldEvent) => boolean> = [];
     const numericSlots = new Set<number>();
     const discreteSlots = new Set<number>();
     const layout = this.#batch.layout;
     this.#entries.forEach(({ metric, compiled }, index) => {
       const verdict = compiled.filter.verdict(view);
       if (verdict === Verdict.Never) return;
-      (verdict === Verdict.Always ? always : depends).push(index);
+      if (verdict === Verdict.Always) always.push(index);
+      else {
+        depends.push(index);
+        tests.push(compiled.filter.residual(view));
+      }
       for (const field of metric.fields) numericSlots.add(layout.numeric.indexOf(field));
       for (const group of metric.groupBy) if (group.kind === 'discrete') discreteSlots.add(layout.discrete.indexOf(group.field));
     });
     const columns = (slots: Set<number>, names: readonly string[]) => [...slots].map((slot) => ({ slot, name: names[slot] }));
     const plan: Plan = {
-      always: Int32Array.from(always), depends: Int32Array.from(depends),
+      always: Int32Array.from(always), depends: Int32Array.from(depends), tests,
       copy: compileRowCopy(columns(numericSlots, layout.numeric), columns(discreteSlots, layout.discrete)),
     };
     (atOwnLevel ? this.#plans : this.#plansAnyLevel)[def.id] = plan;

@@ -13,6 +13,7 @@ import { param } from '../../src/events/params.js';
 import { E_CORE_LOG, E_CORE_THRESHOLD } from '../../src/events/packs/core.js';
 import { testBus, uniqueMemorySocket } from '../helpers/bus.js';
 import { seededRandom } from '../helpers/random.js';
+import { LEVELS, randomFilter } from '../helpers/random-filter.js';
 
 const shape = { n: param.int('a number'), s: param.string('a string') };
 const DEFS = [
@@ -21,25 +22,7 @@ const DEFS = [
   defineEvent({ name: 'PLAN_BETA_START', pack: 'plan', category: 'beta', level: 'warning', description: 'x', params: shape }),
   defineEvent({ name: 'plan_gamma', pack: 'plan', category: 'gamma', level: 'error', description: 'x', params: shape }),
 ] as const;
-const LEVELS: readonly Level[] = ['trace', 'debug', 'info', 'notice', 'warning', 'error', 'critical'];
 
-
-function randomFilter(next: () => number, depth = 0): string {
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
-  const roll = next();
-  if (depth < 3 && roll < 0.35) {
-    const op = pick(['AND', 'OR']);
-    return `(${randomFilter(next, depth + 1)} ${op} ${randomFilter(next, depth + 1)})`;
-  }
-  if (depth < 3 && roll < 0.45) return `NOT ${randomFilter(next, depth + 1)}`;
-  return pick([
-    () => `event=${pick(['PLAN_*', 'PLAN_ALPHA_*', '*_START', 'plan_gamma', 'PLAN_BETA_START', 'NOTHING*', '*'])}`,
-    () => `category=${pick(['alpha', 'beta', 'gamma', 'g*', 'delta'])}`,
-    () => `level${pick(['>=', '<', '=', '>'])}${pick(LEVELS)}`,
-    () => `n${pick(['=', '>', '<='])}${pick(['1', '5', '9'])}`,
-    () => `s=${pick(['a*', 'b', '*z'])}`,
-  ])();
-}
 
 interface Raise {
   readonly def: EventDef;

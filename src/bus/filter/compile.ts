@@ -33,20 +33,39 @@ export interface CompiledFilter {
   match(event: FilterableEvent): boolean;
   /** Decided once per event definition, so the bus can skip events a filter never matches. */
   verdict(view: StaticEventView): Verdict;
+  /**
+   * `match` for raises that `view` describes, without the tests the view already
+   * decides: for `event=imap_command_finished AND name=SELECT` and that event's
+   * view, only `name=SELECT`. Same answer as `match` on every such raise.
+   */
+  residual(view: StaticEventView): Predicate;
 }
 
 type Predicate = (event: FilterableEvent) => boolean;
 type Judge = (view: StaticEventView) => Verdict;
+type Residual = (view: StaticEventView) => Predicate;
 
 interface Compiled {
   readonly match: Predicate;
   readonly verdict: Judge;
+  /** Defaults to a constant for Always/Never and `match` otherwise (see withResidual). */
+  readonly residual?: Residual;
+}
+
+const ALWAYS: Predicate = () => true;
+const NEVER: Predicate = () => false;
+
+/** The residual of a node the view decides as a whole, or not at all. */
+function residualOf(compiled: Compiled, view: StaticEventView): Predicate {
+  if (compiled.residual !== undefined) return compiled.residual(view);
+  const verdict = compiled.verdict(view);
+  return verdict === Verdict.Always ? ALWAYS : verdict === Verdict.Never ? NEVER : compiled.match;
 }
 
 /** Parses and compiles once; the returned `match` does no parsing or pattern building. */
 export function compileFilter(source: string): CompiledFilter {
   const compiled = compileNode(parseFilter(source));
-  return Object.freeze({ source, match: compiled.match, verdict: compiled.verdict });
+  return Object.freeze({ source, match: compiled.match, verdict: compiled.verdict, residual: (view: StaticEventView) => residualOf(compiled, view) });
 }
 
 function compileNode(node: FilterNode): Compiled {
@@ -55,7 +74,14 @@ function compileNode(node: FilterNode): Compiled {
     case 'or': return compileAny(node.operands.map(compileNode));
     case 'not': {
       const operand = compileNode(node.operand);
-      return { match: (event) => !operand.match(event), verdict: (view) => negate(operand.verdict(view)) };
+      return {
+        match: (event) => !operand.match(event),
+        verdict: (view) => negate(operand.verdict(view)),
+        residual: (view) => {
+          const inner = residualOf(operand, view);
+          return inner === ALWAYS ? NEVER : inner === NEVER ? ALWAYS : (event) => !inner(event);
+        },
+      };
     }
     case 'event': return compileEventName(node);
     case 'category': return compileCategory(node);
@@ -78,7 +104,7 @@ function compileAll(operands: readonly Compiled[]): Compiled {
     const [left, right] = predicates as [Predicate, Predicate];
     match = (event) => left(event) && right(event);
   } else match = (event) => predicates.every((predicate) => predicate(event));
-  return { match, verdict: combinedVerdict(operands, Verdict.Never, Verdict.Always) };
+  return { match, verdict: combinedVerdict(operands, Verdict.Never, Verdict.Always), residual: combinedResidual(operands, NEVER, ALWAYS, compileAll) };
 }
 
 function compileAny(operands: readonly Compiled[]): Compiled {
@@ -88,7 +114,21 @@ function compileAny(operands: readonly Compiled[]): Compiled {
     const [left, right] = predicates as [Predicate, Predicate];
     match = (event) => left(event) || right(event);
   } else match = (event) => predicates.some((predicate) => predicate(event));
-  return { match, verdict: combinedVerdict(operands, Verdict.Always, Verdict.Never) };
+  return { match, verdict: combinedVerdict(operands, Verdict.Always, Verdict.Never), residual: combinedResidual(operands, ALWAYS, NEVER, compileAny) };
+}
+
+/** AND (OR): a decisive operand decides it; operands that cannot change the answer are dropped; the rest combine as before. */
+function combinedResidual(operands: readonly Compiled[], decisive: Predicate, neutral: Predicate, combine: (rest: readonly Compiled[]) => Compiled): Residual {
+  return (view) => {
+    const rest: Compiled[] = [];
+    for (const operand of operands) {
+      const residual = residualOf(operand, view);
+      if (residual === decisive) return decisive;
+      if (residual !== neutral) rest.push({ match: residual, verdict: () => Verdict.Depends });
+    }
+    if (rest.length === 0) return neutral;
+    return rest.length === 1 ? rest[0].match : combine(rest).match;
+  };
 }
 
 /** AND is decided by its first Never, OR by its first Always; otherwise any Depends leaves it open. */

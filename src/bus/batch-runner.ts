@@ -83,7 +83,12 @@ export class BatchRunner<T> implements WatchedWriter {
   #conditionWaiters: Array<{ readonly condition: () => boolean; readonly resolve: () => void }> = [];
   #deadline = Number.POSITIVE_INFINITY;
 
+  /** @throws HeraldError HERALD_ERR_CONFIG when a bound cannot work (a batch or queue of no records, a negative wait). */
   constructor(sink: BatchSink<T>, options: BatchRunnerOptions, listeners: BatchListeners<T> = {}) {
+    const { maxQueue, maxBatch, lingerMs, retryBaseMs, retryMaxMs } = options;
+    if (!(maxBatch >= 1 && maxQueue >= 1 && lingerMs >= 0 && retryBaseMs >= 0 && retryMaxMs >= 0)) {
+      throw new HeraldError('HERALD_ERR_CONFIG', `A batch runner needs maxBatch >= 1 (${maxBatch}), maxQueue >= 1 (${maxQueue}) and waits >= 0 (lingerMs ${lingerMs}, retryBaseMs ${retryBaseMs}, retryMaxMs ${retryMaxMs})`);
+    }
     this.#sink = sink;
     this.#options = options;
     this.#flushAt = Math.max(1, options.flushAt ?? options.maxBatch);

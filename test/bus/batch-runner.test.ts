@@ -158,3 +158,14 @@ test('close() discards a batch whose retry would end past the deadline, and coun
   assert.equal(runner.counters.dropped, 2);
   assert.equal(runner.queueDepth, 0);
 });
+
+test('bounds that cannot work are refused with an error naming them', async (t) => {
+  const { backend } = await memory(t);
+  for (const bad of [{ maxBatch: 0 }, { maxQueue: 0 }, { lingerMs: -1 }, { retryBaseMs: Number.NaN }]) {
+    assert.throws(() => new BatchRunner(backend, options({ retryable: 'retry', failed: 'drop' }, bad)), (error: Error) => {
+      const [name] = Object.keys(bad);
+      assert.match(error.message, new RegExp(`${name}[^,]*\\(?${String(Object.values(bad)[0])}`));
+      return (error as { code?: string }).code === 'HERALD_ERR_CONFIG';
+    });
+  }
+});

@@ -65,8 +65,10 @@ export class TopicSubscriber {
     client.on('connect', (connack) => {
       this.#connections++;
       if (connack.sessionPresent) return;
-      client.subscribe(topic, { qos: 1 }, (error) => {
-        if (error !== null && error !== undefined) logger.warn({ err: error, topic }, 'MQTT source: the subscription was refused.');
+      client.subscribe(topic, { qos: 1 }, (error, granted) => {
+        // MQTT 3.1.1 refuses a filter (an ACL, a bad filter) with granted QoS 128 rather than an error.
+        const refused = granted?.some((grant) => grant.qos === 128) === true;
+        if ((error !== null && error !== undefined) || refused) logger.warn({ err: error ?? undefined, topic }, 'MQTT source: the subscription was refused (by the broker, or an invalid filter); nothing is consumed.');
       });
     });
     client.on('error', (error) => logger.warn({ err: error, topic }, 'MQTT source: the connection failed; reconnecting.'));

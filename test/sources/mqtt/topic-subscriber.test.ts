@@ -4,7 +4,7 @@ import { test, type TestContext } from 'node:test';
 import { connectAsync } from 'mqtt';
 import { memoryStore } from '../../../src/backends/memory/index.js';
 import { E_CORE_THRESHOLD } from '../../../src/events/packs/core.js';
-import { silentLogger } from '../../../src/log/logger.js';
+import { createLogger, silentLogger } from '../../../src/log/logger.js';
 import type { BrokerIntake } from '../../../src/sources/broker/broker-intake.js';
 import { TopicSubscriber } from '../../../src/sources/mqtt/topic-subscriber.js';
 import { requireService } from '../../../src/testing/services.js';
@@ -117,4 +117,22 @@ test('mqtt source: with a persistent session nothing is lost across a Herald cra
   const doubled = got.filter((extra, i) => got.indexOf(extra) !== i);
   assert.ok(doubled.every((extra) => Number(extra.slice(1)) < 500), `doubled after the crash: ${doubled.join(' ')}`);
   assert.equal(restarted.intake.stats.get('rejected'), 0);
+});
+
+test('mqtt source: a filter the subscription cannot take (`#` not last) is logged naming it, and nothing crashes', async (t) => {
+  if (!await requireService(t, 'Mosquitto', '127.0.0.1', 1883)) return;
+  const lines: Record<string, unknown>[] = [];
+  const logger = createLogger({ level: 'warn', destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
+  const bus = testBus(t);
+  const topic = 'herald-test/#/events';
+  const source = new TopicSubscriber({
+    url: 'mqtt://127.0.0.1:1883', topic, clientId: `herald-test-${randomUUID()}`, clean: true, connectTimeoutMs: 3000, reconnectMs: 100,
+    retryMs: 20, intake: kitOf(bus, 'mqtt').kit, logger,
+  });
+  source.start();
+  t.after(() => source.destroy());
+  await until('the refusal in the log', () => lines.some((line) => line.topic === topic), () => JSON.stringify(lines));
+  const logged = lines.find((line) => line.topic === topic);
+  assert.match(String(logged?.msg), /subscription was refused/);
+  assert.match(JSON.stringify(logged?.err), /Invalid topic/i);
 });

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { validateTopics } from 'mqtt';
 import { HeraldError } from '../../errors/herald-error.js';
 import { INGEST_COUNTERS_SLOT } from '../../runtime/ingest-counters.js';
 import { defineService, type Runtime, type Service } from '../../runtime/service.js';
@@ -11,6 +12,9 @@ async function startIngestMqtt(runtime: Runtime): Promise<Service | undefined> {
   const config = runtime.config.ingest.mqtt;
   if (!config.enabled) return undefined;
   if (config.topic === '') throw new HeraldError('HERALD_ERR_CONFIG', 'ingest.mqtt.topic: the topic filter to subscribe must be named when ingest.mqtt.enabled is true');
+  if (validateTopics([config.topic]) !== null) {
+    throw new HeraldError('HERALD_ERR_CONFIG', `ingest.mqtt.topic: "${config.topic}" is not a topic filter (\`+\` takes a whole level, \`#\` only the last, e.g. herald/+/events or herald/#)`);
+  }
   const shown = shownUrl(config.url, 'ingest.mqtt.url', 'mqtt://127.0.0.1:1883');
   const clientId = config.client_id === '' ? `herald-ingest-${hostname()}` : config.client_id;
   const { kit, unpublish } = publishedBrokerIntake(runtime, 'mqtt', `${shown} topic ${config.topic} client ${clientId}`, config);

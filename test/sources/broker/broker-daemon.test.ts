@@ -72,3 +72,19 @@ test('herald serve starts ingest.mqtt and ingest.redis from config: events land,
   assert.deepEqual(status.map((s) => s.name).sort(), ['mqtt', 'redis']);
   assert.match(status.map((s) => String(s.details)).join('\n'), new RegExp(`stream ${stream} group herald`));
 });
+
+test('herald serve refuses an ingest.mqtt topic that is not a filter and an ingest.redis without a stream, naming the key', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'herald-broker-daemon-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const configPath = join(dir, 'herald.yaml');
+  const start = async (ingest: Record<string, unknown>) => {
+    await writeFile(configPath, JSON.stringify({
+      data_dir: join(dir, 'data'), log: { level: 'silent' }, mi: { enabled: false }, hep: { enabled: false }, sip: { enabled: false },
+      trace: { enabled: false }, core_events: { enabled: false }, ingest: { http: { enabled: false }, opensips: { enabled: false }, ...ingest },
+    }));
+    const daemon = await startDaemon({ configPath, env: {}, announce: () => undefined, logger: silentLogger() });
+    await daemon.stop();
+  };
+  await assert.rejects(start({ mqtt: { enabled: true, topic: 'herald/#/events' } }), { code: 'HERALD_ERR_CONFIG', message: /ingest\.mqtt\.topic: "herald\/#\/events" is not a topic filter/ });
+  await assert.rejects(start({ redis: { enabled: true } }), { code: 'HERALD_ERR_CONFIG', message: /ingest\.redis\.stream: the stream to read must be named/ });
+});

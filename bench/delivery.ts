@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Server } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -25,11 +25,13 @@ import type { BenchOptions, BenchReport, BenchResult } from './report.js';
  * transport, each beside a bare anchor in the same run: the same bodies sent by a raw
  * dgram loop (udp), raw socket writes (tcp), a raw undici loop posting the same NDJSON
  * batches (http), and a naive prepared single-row INSERT loop, one transaction per
- * 512 rows (sqlite), COPY FROM STDIN of the same rows in 512-row batches (postgres). HERALD_BENCH_EVENTS sets the count (default 100,000).
+ * 512 rows (sqlite), COPY FROM STDIN of the same rows in 512-row batches (postgres). HERALD_BENCH_EVENTS sets the
+ * count (default 100,000), HERALD_BENCH_ROUNDS how many times every pair runs (default 3; the best of each side counts).
  */
 
 const EVENTS = Number(process.env.HERALD_BENCH_EVENTS ?? 100_000);
 const BATCH = 512;
+const ROUNDS = Math.max(1, Number(process.env.HERALD_BENCH_ROUNDS ?? 3));
 
 function sampleEvents(count: number): HeraldEvent[] {
   return Array.from({ length: count }, (_, i) => createEvent(E_CORE_THRESHOLD, { source: 'dns', time: i, extra: 'example.net' }, undefined, 'herald'));
@@ -183,14 +185,30 @@ async function postgres(dir: string): Promise<BenchResult[]> {
   }
 }
 
+/**
+ * Each figure the best of its rounds, and each ratio from the two best: on a shared machine a pair measured once
+ * swings with whatever else runs that second; the best of several rounds is what each side can do.
+ */
+function bestOf(rounds: readonly BenchResult[][]): BenchResult[] {
+  const best = rounds[0].map((result, i) => ({ ...result, value: Math.max(...rounds.map((round) => round[i].value)) }));
+  return best.map((result, i) => (result.ratio === undefined ? result : { ...result, ratio: round(result.value / best[i - 1].value) }));
+}
+
 export async function run(_options: BenchOptions): Promise<BenchReport> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-bench-delivery-'));
   try {
-    const results = [...await udp(dir), ...await tcp(dir), ...await http(dir), ...await sqlite(dir), ...await postgres(dir), ...await spoolCost(dir)];
+    const rounds: BenchResult[][] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const at = join(dir, `round-${r}`);
+      mkdirSync(at);
+      rounds.push([...await udp(at), ...await tcp(at), ...await http(at), ...await sqlite(at), ...await postgres(at), ...await spoolCost(at)]);
+    }
+    const results = bestOf(rounds);
     return {
       suite: 'delivery',
       results,
       notes: [
+        `Best of ${ROUNDS} rounds per figure (HERALD_BENCH_ROUNDS), ratios from the two best.`,
         `${EVENTS} events per transport, at-most-once, one subscriber, loopback peers in this process; Herald includes raise, queue, encoding and the write.`,
         'The anchors send bodies encoded before the clock starts (PostgreSQL: the COPY text; skipped when 127.0.0.1:5432 does not answer). The spool rows compare the same transport at-least-once and at-most-once.',
       ],

@@ -65,6 +65,7 @@ export class BatchRunner<T> implements WatchedWriter {
   readonly #onSettled: BatchSettledListener<T> | undefined;
   readonly #onRetryListener: BatchRetryListener<T> | undefined;
   #queue: T[] = [];
+  #head = 0;
   /** Halves of a refused batch (bisect), written alone and before the queue. */
   readonly #isolate: T[][] = [];
   #isolated = 0;
@@ -99,7 +100,7 @@ export class BatchRunner<T> implements WatchedWriter {
 
   /** Records held: queued, isolated and in flight. */
   get queueDepth(): number {
-    return this.#queue.length + this.#isolated + (this.#inFlight?.length ?? 0);
+    return this.#waiting + this.#isolated + (this.#inFlight?.length ?? 0);
   }
 
   /** How full the queue is: 0 empty, 1 full (the next record would be dropped). */
@@ -164,7 +165,7 @@ export class BatchRunner<T> implements WatchedWriter {
   /** Ends a linger: what is queued is written on the next turn (e.g. the queue is congested). */
   flushSoon(): void {
     this.#endLinger();
-    if (this.#queue.length > 0 || this.#isolated > 0) this.#schedule();
+    if (this.#waiting > 0 || this.#isolated > 0) this.#schedule();
   }
 
   /**
@@ -195,6 +196,7 @@ export class BatchRunner<T> implements WatchedWriter {
     if (this.#inFlight !== undefined) unwatchWrite(this);
     this.#inFlight = undefined;
     this.#queue = [];
+    this.#head = 0;
     this.#isolate.length = 0;
     this.#isolated = 0;
     this.#notifyIdle();
@@ -220,7 +222,7 @@ export class BatchRunner<T> implements WatchedWriter {
   }
 
   #isIdle(): boolean {
-    return this.#queue.length === 0 && this.#isolated === 0 && this.#inFlight === undefined;
+    return this.#waiting === 0 && this.#isolated === 0 && this.#inFlight === undefined;
   }
 
   /** After an enqueue: start a write on the next turn, or a linger, unless one is already coming. */
@@ -228,9 +230,9 @@ export class BatchRunner<T> implements WatchedWriter {
     if (this.#scheduled || this.#inFlight !== undefined || this.#retryTimer !== undefined) return;
     if (this.#lingerTimer !== undefined) {
       // A linger ends early at a full batch (or, for delivery, a half-full queue): waiting must never cause a drop.
-      if (this.#queue.length < this.#flushAt) return;
+      if (this.#waiting < this.#flushAt) return;
       this.#endLinger();
-    } else if (this.#lingerFirst && this.#queue.length < this.#flushAt && !this.#awaited()) {
+    } else if (this.#lingerFirst && this.#waiting < this.#flushAt && !this.#awaited()) {
       this.#startLinger();
       return;
     }
@@ -285,13 +287,30 @@ export class BatchRunner<T> implements WatchedWriter {
       return isolated;
     }
     this.#inFlightIsolated = false;
-    if (this.#queue.length === 0) return undefined;
-    if (this.#queue.length <= this.#options.maxBatch) {
+    const waiting = this.#waiting;
+    if (waiting === 0) return undefined;
+    if (this.#head === 0 && waiting <= this.#options.maxBatch) {
       const all = this.#queue;
       this.#queue = [];
       return all;
     }
-    return this.#queue.splice(0, this.#options.maxBatch);
+    // From the head by index: splice(0, n) moved the whole queue for every batch.
+    const end = this.#head + Math.min(waiting, this.#options.maxBatch);
+    const batch = this.#queue.slice(this.#head, end);
+    this.#head = end;
+    if (end === this.#queue.length) {
+      this.#queue = [];
+      this.#head = 0;
+    } else if (end >= 4096 && end * 2 >= this.#queue.length) {
+      this.#queue = this.#queue.slice(end);
+      this.#head = 0;
+    }
+    return batch;
+  }
+
+  /** Records queued: #queue[#head…]. */
+  get #waiting(): number {
+    return this.#queue.length - this.#head;
   }
 
   #pump(): void {
@@ -335,7 +354,7 @@ export class BatchRunner<T> implements WatchedWriter {
 
   /** Decides what comes after a settled write: the next batch now, a linger, or nothing. */
   #next(): void {
-    const waiting = this.#queue.length;
+    const waiting = this.#waiting;
     if (waiting === 0 && this.#isolated === 0) this.#notifyIdle();
     if (this.#conditionWaiters.length > 0) this.#notifyConditions(false);
     if (this.#isolated > 0) this.#schedule();
@@ -380,7 +399,10 @@ export class BatchRunner<T> implements WatchedWriter {
     if (this.#inFlightIsolated) {
       this.#isolate.unshift(batch.slice());
       this.#isolated += batch.length;
-    } else this.#queue = this.#queue.length === 0 ? [...batch] : [...batch, ...this.#queue];
+    } else {
+      this.#queue = this.#waiting === 0 ? [...batch] : [...batch, ...this.#queue.slice(this.#head)];
+      this.#head = 0;
+    }
     this.counters.retries++;
     this.counters.lastError = result.error.message;
     const delay = retryDelayMs(result, this.#attempt, this.#options.retryBaseMs, this.#options.retryMaxMs);

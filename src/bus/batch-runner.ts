@@ -158,6 +158,8 @@ export class BatchRunner<T> implements WatchedWriter {
    */
   until(condition: () => boolean): Promise<void> {
     if (condition()) return Promise.resolve();
+    // As for idle(): a pending retry must keep the process alive for someone waiting on it.
+    this.#retryTimer?.ref();
     this.flushSoon();
     return new Promise((resolve) => this.#conditionWaiters.push({ condition, resolve }));
   }
@@ -413,8 +415,8 @@ export class BatchRunner<T> implements WatchedWriter {
       return;
     }
     this.#retryTimer = setTimeout(this.#onRetryTimer, delay);
-    // Backoff alone must not keep a process alive, but a pending idle() must see the retry.
-    if (this.#idleWaiters.length === 0) this.#retryTimer.unref();
+    // Backoff alone must not keep a process alive, but a pending idle() or until() must see the retry.
+    if (!this.#awaited()) this.#retryTimer.unref();
   }
 
   /** Someone waits for the queue to drain or shrink. */

@@ -169,3 +169,24 @@ test('bounds that cannot work are refused with an error naming them', async (t) 
     });
   }
 });
+
+test('until() resolves once its condition holds after a write, or at discard; a waiter ends the linger', async (t) => {
+  const { backend, received } = await memory(t);
+  let open = false;
+  const sink = gate(backend, () => (open ? undefined : { status: 'retryable', error: new Error('down') }));
+  const runner = new BatchRunner(sink, options({ retryable: 'retry', failed: 'drop' }, { lingerMs: 60_000, lingerFirst: true, maxBatch: 2 }));
+  runner.enqueueAll(events(['a']));
+  let relieved = false;
+  const below = runner.until(() => runner.queueDepth === 0).then(() => { relieved = true; });
+  await turn();
+  assert.equal(sink.attempts.length, 1, 'the waiter ended the linger: written on the next turn');
+  open = true;
+  await below;
+  assert.equal(relieved, true);
+  assert.deepEqual(received(), ['a']);
+  runner.enqueueAll(events(['b', 'c', 'd']));
+  const never = runner.until(() => false);
+  runner.discard();
+  await never;
+  assert.equal(runner.counters.dropped, 3);
+});

@@ -39,7 +39,8 @@ export function rowBytes(row: TraceRow): number {
   return row.msg.length + ROW_OVERHEAD_BYTES;
 }
 
-const ROW_OVERHEAD_BYTES = 320;
+// Measured: 136 MB of live heap held rows counted at 64 MiB with 320 bytes each (issue 11, 50k packets/s).
+const ROW_OVERHEAD_BYTES = 1024;
 
 function bytesOf(rows: readonly TraceRow[]): number {
   let bytes = 0;

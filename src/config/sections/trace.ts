@@ -50,6 +50,6 @@ export const TraceSection = Type.Object({
   max_queue_rows: Type.Integer({ minimum: 1, default: 200000, description: 'Rows waiting for the store before new ones are dropped and counted.' }),
   max_queue_bytes: Type.Integer({
     minimum: 65536, default: 67108864,
-    description: 'Bytes of rows waiting for the store (each row counts its message plus 320 bytes) before new ones are dropped and counted: bounds the daemon\'s memory whatever the offered load. Default 64 MiB.',
+    description: 'Bytes of rows waiting for the store (each row counts its message plus 1 KiB, about what it holds on the heap) before new ones are dropped and counted: bounds the daemon\'s memory whatever the offered load. Default 64 MiB.',
   }),
 }, { additionalProperties: false, default: {} });

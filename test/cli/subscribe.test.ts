@@ -36,8 +36,8 @@ test('subscribe flatstore, raise writes the line, subscribers shows the TTL, --e
   const ttl = await ttlOf(env, socket);
   assert.ok(ttl > 0 && ttl <= 60, `ttl ${ttl}`);
   const table = await runCli(['subscribers'], env);
-  assert.match(table.stdout, /^SOCKET\s+TARGET\s+EXPIRE\s+TTL\n/);
-  assert.match(table.stdout, new RegExp(`${socket.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\s+E_CORE_LOG\\s+60\\s+\\d+`));
+  assert.match(table.stdout, /^SOCKET\s+TARGET\s+MODE\s+EXPIRE\s+TTL\s/);
+  assert.match(table.stdout, new RegExp(`${socket.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\s+E_CORE_LOG\\s+at-most-once\\s+60\\s+\\d+`));
 
   const refreshed = await runCli(['subscribe', socket, '--event', 'E_CORE_LOG', '--expire', '30'], env);
   assert.match(refreshed.stdout, /^refreshed .* expires in 30 s\n$/);

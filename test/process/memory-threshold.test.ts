@@ -35,7 +35,7 @@ test('a heap grown past the threshold in a child process raises E_CORE_PKG_THRES
   const done = lines.at(-1) as { done: boolean; pid: number; limit: number };
   assert.equal(done.done, true);
   const events = lines.slice(0, -1) as Array<{ name: string; params: Record<string, number> }>;
-  assert.ok(events.length >= 2, `expected at least an up and a down event, got ${JSON.stringify(events)}`);
+  assert.ok(events.length >= 2, `expected at least an up and a down event, got ${JSON.stringify(events)}; the child: ${JSON.stringify(done)}`);
   assert.ok(events.every((e) => e.name === 'E_CORE_PKG_THRESHOLD'));
   const [first] = events;
   const last = events.at(-1) as (typeof events)[number];

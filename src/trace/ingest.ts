@@ -99,7 +99,7 @@ export class TraceIngest implements Backpressure {
   }
 
   get congested(): boolean {
-    return !this.#stopping && (this.#runner.queueDepth * 2 > this.#maxQueue || this.#heldBytes * 2 > this.#maxBytes);
+    return !this.#stopping && this.#holdsMoreThan(2);
   }
 
   whenRelieved(): Promise<void> {
@@ -107,7 +107,12 @@ export class TraceIngest implements Backpressure {
     return this.#runner.until(this.#underLowWater);
   }
 
-  readonly #underLowWater = (): boolean => this.#stopping || (this.#runner.queueDepth * 4 <= this.#maxQueue && this.#heldBytes * 4 <= this.#maxBytes);
+  readonly #underLowWater = (): boolean => this.#stopping || !this.#holdsMoreThan(4);
+
+  /** Whether more than 1/`fraction` of the rows or of the bytes the queue may hold is held: 2 pauses readers, under 4 resumes them. */
+  #holdsMoreThan(fraction: number): boolean {
+    return this.#runner.queueDepth * fraction > this.#maxQueue || this.#heldBytes * fraction > this.#maxBytes;
+  }
 
   /** Queues rows; false (and counted) when stopped or when the queue has no room for them. */
   accept(rows: readonly TraceRow[]): boolean {

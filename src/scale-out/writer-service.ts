@@ -1,10 +1,10 @@
-import { connect } from '@nats-io/transport-node';
 import { openEventStore } from '../backends/event-store/open.js';
 import { HeraldError } from '../errors/herald-error.js';
 import { INGEST_COUNTERS_SLOT, registerIngestCounters } from '../runtime/ingest-counters.js';
 import { defineService, type Runtime, type Service } from '../runtime/service.js';
 import { SR_STATUS, STATUS_SLOT, statusRegistryOf } from '../runtime/status.js';
 import { ingestContext } from '../sources/ingest/service-kit.js';
+import { connectForGood } from '../sources/nats/connect-for-good.js';
 import { TRACE_STORE_KEY } from '../trace/tracer-service.js';
 import { natsServers } from './subjects.js';
 import { ScaleOutWriter } from './writer.js';
@@ -22,13 +22,11 @@ async function startScaleOutWriter(runtime: Runtime): Promise<Service | undefine
   const scaleOut = config.scale_out;
   const events = await openEventStore(scaleOut.event_store === '' ? config.trace.store : scaleOut.event_store, EVENT_TABLE, 'write');
   const writer = new ScaleOutWriter({ config: scaleOut, rows, events, ctx: ingestContext(runtime, 'scale-out', 'accept', undefined), logger: runtime.logger });
-  // Connected in the background, reconnecting for good: a cluster that is down at start only delays the writes.
-  const connecting = connect({
-    servers: natsServers(scaleOut), reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 250, waitOnFirstConnect: true, name: 'herald-writer',
+  // A cluster that is down at start only delays the writes.
+  const link = connectForGood({
+    servers: natsServers(scaleOut), name: 'herald-writer', logger: runtime.logger, what: 'Scale-out writer', logFields: { servers: scaleOut.servers },
+    run: (connection, signal) => writer.run(connection, signal),
   });
-  const stop = new AbortController();
-  const running = connecting.then((connection) => writer.run(connection, stop.signal),
-    (error: unknown) => runtime.logger.error({ err: error, servers: scaleOut.servers }, 'Scale-out writer could not connect.'));
   const status = statusRegistryOf(runtime);
   const details = `jetstream ${scaleOut.servers.join(',')} ${scaleOut.stream}/${scaleOut.consumer} -> ${rows.location}`;
   status.register('ingest', 'scale-out', SR_STATUS.READY, details);
@@ -36,11 +34,8 @@ async function startScaleOutWriter(runtime: Runtime): Promise<Service | undefine
   runtime.announce(`scale-out writer ${details}`);
   let closing: Promise<void> | undefined;
   const close = (wait: boolean) => (closing ??= (async () => {
-    stop.abort();
     // The batch in hand is written and acked first; a destroy leaves it to redelivery (the inserts are idempotent).
-    if (wait) await running;
-    const connection = await connecting.catch(() => undefined);
-    await connection?.close();
+    await link.close(wait);
     await events.close();
     unregister();
     status.unregister('ingest', 'scale-out');

@@ -1,52 +1,30 @@
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import type { HeraldEvent } from '../../src/events/event.js';
-import { memoryStore } from '../../src/backends/memory/index.js';
-import { silentLogger } from '../../src/log/logger.js';
 import { ingestCounters } from '../../src/runtime/ingest-counters.js';
 import { statusRegistryOf } from '../../src/runtime/status.js';
-import { startDaemon } from '../../src/serve/serve.js';
 import { INGEST_HTTP_URL_SLOT } from '../../src/sources/http/service.js';
 import { INGEST_OPENSIPS_ADDRESS_SLOT } from '../../src/sources/opensips/service.js';
-import { uniqueMemorySocket } from '../helpers/bus.js';
 import { dovecotBodies } from './ingest-helpers.js';
+import { startSourcesDaemon } from './sources-daemon.js';
 
 /** `herald serve` in-process with every ingest source on OS-chosen loopback ports and the OME follower on a temp dir. */
-async function startIngestDaemon(t: TestContext, dir: string) {
-  const socket = uniqueMemorySocket('ingest');
-  const configPath = join(dir, 'herald.yaml');
-  await writeFile(configPath, JSON.stringify({
-    data_dir: join(dir, 'data'),
-    log: { level: 'silent' },
-    // Every event, through a memory subscriber set up before any source starts.
-    subscribers: [{ socket, filter: 'level>=trace' }],
-    delivery: { memory_transport: true },
-    mi: { enabled: false },
-    hep: { enabled: false },
-    sip: { enabled: false },
-    trace: { enabled: false },
-    core_events: { enabled: false },
+function startIngestDaemon(t: TestContext, dir: string) {
+  return startSourcesDaemon(t, dir, {
+    name: 'ingest',
+    // Every event.
+    filter: 'level>=trace',
     ingest: {
       http: { listen: '127.0.0.1:0' },
       opensips: { listen: '127.0.0.1:0' },
       ome: { enabled: true, dir: join(dir, 'ome'), poll_ms: 20 },
     },
-  }));
-  const daemon = await startDaemon({ configPath, env: {}, announce: () => undefined, logger: silentLogger() });
-  const seen: readonly HeraldEvent[] = memoryStore(socket.slice('memory:'.length)).events;
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    await daemon.stop();
-  };
-  t.after(stop);
-  return { daemon, seen, stop };
+  });
 }
 
 async function until(check: () => boolean): Promise<void> {

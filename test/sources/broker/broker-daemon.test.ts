@@ -6,40 +6,20 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Redis } from 'ioredis';
 import { connectAsync } from 'mqtt';
-import { memoryStore } from '../../../src/backends/memory/index.js';
 import { silentLogger } from '../../../src/log/logger.js';
 import { ingestCounters } from '../../../src/runtime/ingest-counters.js';
 import { statusRegistryOf } from '../../../src/runtime/status.js';
 import { startDaemon } from '../../../src/serve/serve.js';
 import { requireService } from '../../../src/testing/services.js';
-import { uniqueMemorySocket } from '../../helpers/bus.js';
+import { sourcesOnlyConfig, startSourcesDaemon } from '../sources-daemon.js';
 import { record, threshold, until } from './source-helpers.js';
 
 test('herald serve starts ingest.mqtt and ingest.redis from config: events land, a bad body is counted, both show in status and stats', async (t) => {
   if (!await requireService(t, 'Mosquitto', '127.0.0.1', 1883) || !await requireService(t, 'Redis', '127.0.0.1', 6379)) return;
   const dir = await mkdtemp(join(tmpdir(), 'herald-broker-daemon-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
-  const socket = uniqueMemorySocket('broker-daemon');
   const topic = `herald-test/${randomUUID()}`;
   const stream = `herald-test:${randomUUID()}`;
-  const configPath = join(dir, 'herald.yaml');
-  await writeFile(configPath, JSON.stringify({
-    data_dir: join(dir, 'data'),
-    log: { level: 'silent' },
-    subscribers: [{ socket, filter: 'event=E_CORE_THRESHOLD' }],
-    delivery: { memory_transport: true },
-    mi: { enabled: false },
-    hep: { enabled: false },
-    sip: { enabled: false },
-    trace: { enabled: false },
-    core_events: { enabled: false },
-    ingest: {
-      http: { enabled: false },
-      opensips: { enabled: false },
-      mqtt: { enabled: true, topic: `${topic}/#`, client_id: `herald-test-${randomUUID()}`, clean: true },
-      redis: { enabled: true, stream, start_id: '0' },
-    },
-  }));
   const redis = new Redis({ host: '127.0.0.1', port: 6379 });
   t.after(async () => {
     await redis.del(stream);
@@ -47,9 +27,16 @@ test('herald serve starts ingest.mqtt and ingest.redis from config: events land,
   });
   await redis.xadd(stream, '*', 'event', record(threshold('redis', 'from redis')));
   await redis.xadd(stream, '*', 'event', '{"broken"');
-  const daemon = await startDaemon({ configPath, env: {}, announce: () => undefined, logger: silentLogger() });
-  t.after(() => daemon.stop());
-  const seen = memoryStore(socket.slice('memory:'.length)).events;
+  const { daemon, seen } = await startSourcesDaemon(t, dir, {
+    name: 'broker-daemon',
+    filter: 'event=E_CORE_THRESHOLD',
+    ingest: {
+      http: { enabled: false },
+      opensips: { enabled: false },
+      mqtt: { enabled: true, topic: `${topic}/#`, client_id: `herald-test-${randomUUID()}`, clean: true },
+      redis: { enabled: true, stream, start_id: '0' },
+    },
+  });
 
   const mqtt = await connectAsync('mqtt://127.0.0.1:1883');
   t.after(() => mqtt.endAsync());
@@ -78,10 +65,7 @@ test('herald serve refuses an ingest.mqtt topic that is not a filter and an inge
   t.after(() => rm(dir, { recursive: true, force: true }));
   const configPath = join(dir, 'herald.yaml');
   const start = async (ingest: Record<string, unknown>) => {
-    await writeFile(configPath, JSON.stringify({
-      data_dir: join(dir, 'data'), log: { level: 'silent' }, mi: { enabled: false }, hep: { enabled: false }, sip: { enabled: false },
-      trace: { enabled: false }, core_events: { enabled: false }, ingest: { http: { enabled: false }, opensips: { enabled: false }, ...ingest },
-    }));
+    await writeFile(configPath, JSON.stringify(sourcesOnlyConfig(dir, { http: { enabled: false }, opensips: { enabled: false }, ...ingest })));
     const daemon = await startDaemon({ configPath, env: {}, announce: () => undefined, logger: silentLogger() });
     await daemon.stop();
   };

@@ -1,11 +1,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { reachable } from '../../src/testing/services.js';
 import { freePort } from '../helpers/free-port.js';
+import { startServeChild } from '../helpers/serve-child.js';
 
 /*
  * The pieces of the scale-out test and its soak: a 3-node nats-server cluster with
@@ -14,7 +15,8 @@ import { freePort } from '../helpers/free-port.js';
  * they announce. Everything is SIGKILLed and removed after the test.
  */
 
-const ROOT = new URL('../..', import.meta.url).pathname;
+/** The CLI from its sources through tsx, whether or not dist/ is fresh: how these children have always run. */
+const FROM_SOURCES = ['--import', 'tsx', 'src/cli/bin.ts'];
 
 export interface NatsNode {
   readonly port: number;
@@ -77,30 +79,14 @@ export interface Serve {
 
 /** Starts `herald serve` on `config` (JSON) in a directory of its own; resolves once it said `herald ready`. */
 export async function serve(t: TestContext, config: Record<string, unknown>): Promise<Serve> {
-  const dir = mkdtempSync(join(tmpdir(), 'herald-scale-out-'));
-  const path = join(dir, 'herald.yaml');
-  writeFileSync(path, JSON.stringify({ data_dir: join(dir, 'data'), log: { level: 'warning' }, mi: { listen: '127.0.0.1:0' }, ...config }));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'serve', '--config', path], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HERALD_CONFIG: '' },
-  });
-  t.after(async () => {
-    await killChild(child);
-    rmSync(dir, { recursive: true, force: true });
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', () => { if (stdout.includes('herald ready')) resolve(); });
-    child.once('exit', (code) => reject(new Error(`herald serve exited ${code}: ${stderr}`)));
-  });
+  const started = await startServeChild(t, { prefix: 'scale-out', config: () => config, entry: FROM_SOURCES });
+  const stdout = started.stdout();
   return {
-    child,
+    child: started.child,
     hepPort: Number(/hep udp\+tcp [^\s]+:(\d+)/.exec(stdout)?.[1] ?? 0),
     ingestUrl: /ingest (http:\/\/[^\s]+)\/ingest,/.exec(stdout)?.[1] ?? '',
-    output: () => `${stdout}\n${stderr}`,
-    kill: () => killChild(child),
+    output: () => `${started.stdout()}\n${started.stderr()}`,
+    kill: started.kill,
   };
 }
 

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { once } from 'node:events';
 import { encodeHep3 } from '../../src/trace/hep/encode.js';
 import { CLI_ENTRY } from '../../bench/cli-entry.js';
+import { startServeChild } from '../helpers/serve-child.js';
 
 /*
  * Issue 11: the daemon lost half of a modest HEP load and every counter said 0 dropped.
@@ -33,37 +33,20 @@ interface Serve {
 }
 
 async function startServe(t: TestContext): Promise<Serve> {
-  const dir = await mkdtemp(join(tmpdir(), 'herald-kdrops-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  const config = join(dir, 'herald.yaml');
-  await writeFile(config, JSON.stringify({
-    data_dir: join(dir, 'data'),
-    log: { level: 'warning' },
-    mi: { listen: '127.0.0.1:0' },
-    hep: { listen: '127.0.0.1:0', recv_buffer_bytes: 4096, kernel_drops_interval_ms: 100 },
-    // Twice what the kernel allows: the start-up must say so, naming the sysctl.
-    sip: { listen: '127.0.0.1:0', recv_buffer_bytes: RMEM_MAX * 2 },
-    ingest: { http: { enabled: false }, opensips: { enabled: false } },
-    subscribers: [{ socket: `jsonl:${join(dir, 'data', 'drops.log')}`, event: 'E_HERALD_KERNEL_DROPS' }],
-  }));
-  const child = spawn(process.execPath, [...CLI_ENTRY, 'serve', '--config', config], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HERALD_CONFIG: '' },
+  const started = await startServeChild(t, {
+    prefix: 'kdrops',
+    config: (dir) => ({
+      hep: { listen: '127.0.0.1:0', recv_buffer_bytes: 4096, kernel_drops_interval_ms: 100 },
+      // Twice what the kernel allows: the start-up must say so, naming the sysctl.
+      sip: { listen: '127.0.0.1:0', recv_buffer_bytes: RMEM_MAX * 2 },
+      ingest: { http: { enabled: false }, opensips: { enabled: false } },
+      subscribers: [{ socket: `jsonl:${join(dir, 'data', 'drops.log')}`, event: 'E_HERALD_KERNEL_DROPS' }],
+    }),
   });
-  t.after(() => {
-    child.kill('SIGCONT');
-    child.kill('SIGKILL');
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', () => { if (stdout.includes('herald ready')) resolve(); });
-    child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
-  });
+  const stdout = started.stdout();
   const hepPort = Number(/hep udp\+tcp 127\.0\.0\.1:(\d+)/.exec(stdout)?.[1]);
   const url = /^mi (http:\/\/\S+)\/mi$/m.exec(stdout)?.[1] ?? '';
-  return { child, dir, config, hepPort, url, errors: () => stderr };
+  return { child: started.child, dir: started.dir, config: started.configPath, hepPort, url, errors: started.stderr };
 }
 
 async function herald(serve: Serve, args: readonly string[]): Promise<string> {

@@ -13,7 +13,10 @@ export interface RecvBufferGrant {
  * doubles it for its own bookkeeping (socket(7), SO_RCVBUF), so it reports 2× the
  * granted size; halved here so asked and granted compare.
  */
-export function recvBufferGrant(socket: UdpSocket, askedBytes: number, platform: string = process.platform): RecvBufferGrant {
+/** A bound UDP socket as far as its watch reads it: on this thread, or a receiver thread's stand-in. */
+export type BoundUdpSocket = Pick<UdpSocket, 'address' | 'getRecvBufferSize'>;
+
+export function recvBufferGrant(socket: BoundUdpSocket, askedBytes: number, platform: string = process.platform): RecvBufferGrant {
   const reported = socket.getRecvBufferSize();
   return { askedBytes, grantedBytes: platform === 'linux' ? Math.floor(reported / 2) : reported };
 }

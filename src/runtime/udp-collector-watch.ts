@@ -1,6 +1,5 @@
-import type { Socket as UdpSocket } from 'node:dgram';
 import { E_HERALD_KERNEL_DROPS } from '../events/packs/core.js';
-import { recvBufferGrant, recvBufferShortfall, type RecvBufferGrant } from './recv-buffer.js';
+import { recvBufferGrant, recvBufferShortfall, type BoundUdpSocket, type RecvBufferGrant } from './recv-buffer.js';
 import type { Runtime } from './service.js';
 import { SR_STATUS, statusRegistryOf } from './status.js';
 import { udpCollectors, type UdpCollectorState } from './udp-collectors.js';
@@ -24,7 +23,7 @@ export interface UdpCollectorWatchOptions {
   /** Config section of the collector, e.g. `hep` or `ingest.opensips`: warnings name `<key>.recv_buffer_bytes`. */
   readonly configKey: string;
   /** The bound socket, created with `recvBufferSize: askedBytes`. */
-  readonly socket: UdpSocket;
+  readonly socket: BoundUdpSocket;
   readonly askedBytes: number;
   /** How often the kernel's counters are read. */
   readonly intervalMs: number;

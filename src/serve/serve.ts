@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import { mkdir, realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { BackendRegistry } from '../bus/backend-registry.js';
@@ -104,6 +105,8 @@ export async function startDaemon(options: ServeOptions = {}): Promise<Daemon> {
     const configKeys = await subscribeFromConfig(runtime);
     stopPersisting = await persistRuntimeSubscriptions({ bus, dataDir, logger, configKeys });
     status.setStatus('core', 'main', SR_STATUS.CORE_RUNNING, 'running');
+    // After every service started: the collectors' receive threads already run, and keep the priority the main thread gives up.
+    if (config.trace.yield_to_receivers && (config.hep.enabled || config.sip.enabled)) yieldMainThread(logger);
   } catch (error) {
     await stopPersisting();
     await stopServices(services, bus, 2000, logger);
@@ -162,4 +165,16 @@ async function subscribeFromConfig(runtime: Runtime): Promise<Set<string>> {
     keys.add(subscriptionKey(entry.socket.trim(), entry.event !== undefined ? { event: entry.event } : { filter: entry.filter as string }));
   }
   return keys;
+}
+
+/** The main thread's nice value when trace.yield_to_receivers is on. */
+const MAIN_THREAD_NICE = 5;
+
+/** Lowers the main thread's priority (Linux: pid 0 is the calling thread); threads it starts later inherit it. */
+function yieldMainThread(logger: Logger): void {
+  try {
+    setPriority(MAIN_THREAD_NICE);
+  } catch (error) {
+    logger.debug({ err: error }, 'Could not lower the main thread\'s priority; the collectors\' receive threads share the CPU equally.');
+  }
 }

@@ -23,7 +23,7 @@ export interface TraceIngestOptions {
   readonly flushIntervalMs?: number;
   /** Rows queued before new ones are dropped and counted. Default 200,000. */
   readonly maxQueueRows?: number;
-  /** Bytes of rows queued (rowBytes) before new ones are dropped and counted: the memory bound. Default 64 MiB. */
+  /** Bytes of rows queued (rowBytes) before new ones are dropped and counted: the memory bound. Default 16 MiB. */
   readonly maxQueueBytes?: number;
   readonly retryBaseMs?: number;
   readonly retryMaxMs?: number;
@@ -66,7 +66,7 @@ export class TraceIngest implements Backpressure {
     this.#store = options.store;
     const maxBatch = options.maxBatchRows ?? 10_000;
     this.#maxQueue = options.maxQueueRows ?? 200_000;
-    this.#maxBytes = options.maxQueueBytes ?? 64 * 2 ** 20;
+    this.#maxBytes = options.maxQueueBytes ?? 16 * 2 ** 20;
     this.#logger = options.logger;
     if (!(maxBatch >= 1 && this.#maxQueue >= maxBatch)) {
       throw new HeraldError('HERALD_ERR_CONFIG', `Trace ingest needs 1 <= max batch rows (${maxBatch}) <= max queue rows (${this.#maxQueue})`);

@@ -20,6 +20,9 @@ export const TRACER_KEY = 'trace.tracer';
 export const TRACE_STORE_KEY = 'trace.store';
 export const TRACE_INGEST_KEY = 'trace.ingest';
 
+/** The SQLite writer's nice value when trace.yield_to_receivers is on: bulk work, its backlog waits in the queue and the journal. */
+const WRITER_NICE = 10;
+
 declare module '../runtime/slots.js' {
   interface Slots {
     [TRACER_KEY]: Tracer;
@@ -107,7 +110,7 @@ async function startTrace(runtime: Runtime): Promise<Service | undefined> {
   // A collector's rows go to JetStream for the writers (docs/scale-out.md); everyone else's to trace.store.
   const store = runtime.config.role === 'collector'
     ? new JetStreamTraceStore(runtime.config.scale_out, config.table)
-    : await openTraceStore(config.store, { table: config.table, dataDir: runtime.dataDir, writerThread: true });
+    : await openTraceStore(config.store, { table: config.table, dataDir: runtime.dataDir, writerThread: true, ...(config.yield_to_receivers ? { writerNice: WRITER_NICE } : {}) });
   const ingest = new TraceIngest({
     store: timedWrites(store, runtime),
     maxBatchRows: config.max_batch_rows,

@@ -49,7 +49,18 @@ export const TraceSection = Type.Object({
   flush_interval_ms: Type.Integer({ minimum: 1, default: 200, description: 'A message waits at most this long before its batch is written.' }),
   max_queue_rows: Type.Integer({ minimum: 1, default: 200000, description: 'Rows waiting for the store before new ones are dropped and counted.' }),
   max_queue_bytes: Type.Integer({
-    minimum: 65536, default: 67108864,
-    description: 'Bytes of rows waiting for the store (each row counts its message plus 1 KiB, about what it holds on the heap) before new ones are dropped and counted: bounds the daemon\'s memory whatever the offered load. Default 64 MiB.',
+    minimum: 65536, default: 16777216,
+    description: 'Bytes of rows waiting for the store (each row counts its message plus 1 KiB, about what it holds on the heap) before new ones are dropped and counted: bounds the daemon\'s memory whatever the offered load (UDP bursts beyond it wait in the journal). Default 16 MiB.',
+  }),
+  yield_to_receivers: Type.Boolean({
+    default: true,
+    description: 'Under load the UDP collectors\' receive threads get the CPU first: the main thread runs at nice 5 and the SQLite writer thread at nice 10 '
+      + '(Linux, per thread). Their backlog waits in the queue and the journal; a datagram the kernel drops is lost. false leaves priorities alone.',
+  }),
+  journal_max_bytes: Type.Integer({
+    minimum: 0, default: 2147483648,
+    description: 'UDP datagrams (HEP, raw SIP) that arrive while the store\'s queue is over half full go to an on-disk journal under data_dir/journal/ and are '
+      + 'stored, in order, once it has room, instead of being dropped. Bytes each collector\'s journal may hold before further datagrams are dropped and '
+      + 'counted (`dropped_journal_full`); 0 turns the journal off. Default 2 GiB.',
   }),
 }, { additionalProperties: false, default: {} });

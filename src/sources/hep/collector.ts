@@ -67,10 +67,10 @@ export class HepCollector {
     await this.#pooled?.drain();
   }
 
-  /** One UDP datagram: a whole HEP packet (v1, v2 or v3). */
-  datagram(data: Buffer, peer: string): void {
+  /** One UDP datagram: a whole HEP packet (v1, v2 or v3). `receivedUs`: when it arrived, if not now (a journalled one). */
+  datagram(data: Buffer, peer: string, receivedUs?: number): void {
     const result = decodeHep(data);
-    if (result.ok) this.packet(result.packet, peer);
+    if (result.ok) this.packet(result.packet, peer, receivedUs);
     else this.malformed(result.error, peer);
   }
 
@@ -79,29 +79,29 @@ export class HepCollector {
     this.#warnings.warn(`malformed:${error.reason}`, { peer, reason: error.reason, offset: error.offset, detail: error.message }, 'Malformed HEP packet dropped.');
   }
 
-  packet(packet: HepPacket, peer: string): void {
+  packet(packet: HepPacket, peer: string, receivedUs?: number): void {
     this.counters.add('packets');
     if (this.#authKey !== undefined && packet.authKey !== this.#authKey) {
       this.counters.add('auth_failed');
       this.#warnings.warn('auth', { peer, captureId: packet.captureId }, 'HEP packet with a missing or wrong auth key dropped.');
       return;
     }
-    if (packet.protoType === PROTO_SIP) this.#sip(packet, peer);
-    else if (packet.protoType === PROTO_LOG) this.#log(packet);
+    if (packet.protoType === PROTO_SIP) this.#sip(packet, peer, receivedUs);
+    else if (packet.protoType === PROTO_LOG) this.#log(packet, receivedUs);
     else this.counters.add(`proto_type_${packet.protoType}`);
   }
 
   /** HEP time, or the receive time when the sender left it at zero (heplify-server does the same). */
-  #timeUs(packet: HepPacket): number {
-    return packet.timeSec === 0 ? this.#now() : packet.timeSec * 1e6 + packet.timeUsec;
+  #timeUs(packet: HepPacket, receivedUs: number | undefined): number {
+    return packet.timeSec === 0 ? receivedUs ?? this.#now() : packet.timeSec * 1e6 + packet.timeUsec;
   }
 
-  #sip(packet: HepPacket, peer: string): void {
+  #sip(packet: HepPacket, peer: string, receivedUs: number | undefined): void {
     const meta: TraceMeta = {
       proto: protoName(packet.protocol),
       src: { ip: packet.srcIp, port: packet.srcPort },
       dst: { ip: packet.dstIp, port: packet.dstPort },
-      timeUs: this.#timeUs(packet),
+      timeUs: this.#timeUs(packet, receivedUs),
       captureId: packet.captureId,
       node: packet.nodeName,
       correlationId: packet.correlationId,
@@ -121,8 +121,9 @@ export class HepCollector {
     }
   }
 
-  #log(packet: HepPacket): void {
+  #log(packet: HepPacket, receivedUs: number | undefined): void {
     this.counters.add('log');
+    const timeUs = this.#timeUs(packet, receivedUs);
     this.#bus.raise(E_HEP_LOG, {
       message: packet.payload.toString('utf8'),
       capture_id: packet.captureId,
@@ -130,9 +131,9 @@ export class HepCollector {
       src_port: packet.srcPort,
       dst_ip: packet.dstIp,
       dst_port: packet.dstPort,
-      time: this.#timeUs(packet) / 1e6,
+      time: timeUs / 1e6,
       ...(packet.correlationId !== undefined ? { correlation_id: packet.correlationId } : {}),
       ...(packet.nodeName !== undefined ? { node: packet.nodeName } : {}),
-    }, { sourceId: `hep:${packet.srcIp}:${packet.srcPort}`, timeUs: this.#timeUs(packet), level: this.#logLevel });
+    }, { sourceId: `hep:${packet.srcIp}:${packet.srcPort}`, timeUs, level: this.#logLevel });
   }
 }

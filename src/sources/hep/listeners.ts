@@ -1,8 +1,9 @@
-import type { Socket as UdpSocket } from 'node:dgram';
 import type { Socket } from 'node:net';
 import type { Backpressure } from '../../runtime/backpressure.js';
+import type { DatagramPeer } from '../../runtime/datagram-journal/record.js';
+import type { BoundUdpSocket } from '../../runtime/recv-buffer.js';
 import { HepStreamDecoder } from '../../trace/hep/index.js';
-import { listenPair } from '../listen-pair.js';
+import { listenPair, type PairHandlers } from '../listen-pair.js';
 import type { HepCollector } from './collector.js';
 
 /** Largest HEP-over-TCP packet accepted (the u16 length field's maximum). */
@@ -19,7 +20,7 @@ export interface HepTcpTimeouts {
 export interface HepListeners {
   readonly host: string;
   readonly port: number;
-  readonly udp: UdpSocket;
+  readonly udp: BoundUdpSocket;
   close(): Promise<void>;
 }
 
@@ -28,16 +29,33 @@ export interface HepListeners {
  * sender's connection is ended and what it already sent is still read (up to a second)
  * before it is destroyed. Senders keep HEP connections open for good.
  */
-export async function listenHep(
-  host: string, port: number, collector: HepCollector, maxConnections: number, timeouts: HepTcpTimeouts, recvBufferBytes?: number,
-  backpressure?: Backpressure,
-): Promise<HepListeners> {
+export interface HepListenOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly collector: HepCollector;
+  /** Binds UDP elsewhere (the collector's receiver thread); default a socket on this thread, straight to the collector. */
+  readonly bindUdp?: PairHandlers['bindUdp'];
+  readonly maxConnections: number;
+  readonly timeouts: HepTcpTimeouts;
+  readonly recvBufferBytes?: number;
+  /** The queue TCP readers pause on. */
+  readonly backpressure?: Backpressure;
+}
+
+export async function listenHep(options: HepListenOptions): Promise<HepListeners> {
+  const { host, port, collector, timeouts, backpressure } = options;
   const pair = await listenPair(host, port, {
-    datagram: (data, peer) => collector.datagram(data, `${peer.address}:${peer.port}`),
+    datagram: (data, peer) => collector.datagram(data, peerName(peer)),
+    ...(options.bindUdp !== undefined ? { bindUdp: options.bindUdp } : {}),
     connection: (socket) => serveConnection(socket, collector, timeouts, backpressure),
     refused: () => collector.counters.add('tcp_refused'),
-  }, maxConnections, recvBufferBytes);
+  }, options.maxConnections, options.recvBufferBytes);
   return { host, port: pair.port, udp: pair.udp, close: () => pair.close(1000) };
+}
+
+/** How a sender is named in counters and log lines. */
+export function peerName(peer: DatagramPeer): string {
+  return `${peer.address}:${peer.port}`;
 }
 
 /**

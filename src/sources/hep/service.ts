@@ -9,7 +9,9 @@ import { sharedTracer, TRACE_INGEST_KEY, TRACER_KEY } from '../../trace/tracer-s
 import type { Tracer } from '../../trace/tracer.js';
 import { sharedSipParsePool } from '../../trace/sip-pool/pooled-parse.js';
 import { HepCollector } from './collector.js';
-import { listenHep } from './listeners.js';
+import { listenHep, peerName } from './listeners.js';
+import { receiverCounters, startCollectorSocket } from '../udp-receiver.js';
+import type { UdpReceiverThread } from '../../runtime/udp-receiver/receiver-thread.js';
 
 /** The slot holding the bound address (port 0 resolved), for tests and status. */
 export const HEP_ADDRESS_KEY = 'hep.address';
@@ -44,7 +46,19 @@ async function startHep(runtime: Runtime): Promise<Service | undefined> {
   const timeouts = { idleMs: config.tcp_idle_timeout_ms, partialFrameMs: config.tcp_frame_timeout_ms };
   // TCP senders are held back by the daemon's trace store queue (the one every collected packet goes to).
   const backpressure = runtime.slots.get(TRACE_INGEST_KEY);
-  const listeners = await listenHep(host, port, collector, config.max_connections, timeouts, config.recv_buffer_bytes, backpressure).catch((error: unknown) => {
+  // UDP is read on its own thread; datagrams that arrive while the store's queue is congested wait on disk.
+  let receiver: UdpReceiverThread | undefined;
+  const bindUdp = async (udpHost: string, udpPort: number) => {
+    receiver = await startCollectorSocket(runtime, {
+      name: 'hep', host: udpHost, port: udpPort, recvBufferBytes: config.recv_buffer_bytes,
+      deliver: (data, peer, receivedUs) => collector.datagram(data, peerName(peer), receivedUs),
+    });
+    const thread = receiver;
+    return { socket: thread.socket, close: () => thread.close() };
+  };
+  const listeners = await listenHep({
+    host, port, collector, bindUdp, maxConnections: config.max_connections, timeouts, recvBufferBytes: config.recv_buffer_bytes, backpressure,
+  }).catch((error: unknown) => {
     throw listenError('hep.listen', config.listen, error);
   });
   const address: ListenerAddress = { host: listeners.host, port: listeners.port };
@@ -52,7 +66,7 @@ async function startHep(runtime: Runtime): Promise<Service | undefined> {
   const watch = watchUdpCollector(runtime, {
     listener: 'hep', configKey: 'hep', socket: listeners.udp, askedBytes: config.recv_buffer_bytes, intervalMs: config.kernel_drops_interval_ms,
   });
-  const unregister = registerIngestCounters(runtime.slots, 'hep', () => ({ ...collector.counters.snapshot(), ...watch.counters() }));
+  const unregister = registerIngestCounters(runtime.slots, 'hep', () => ({ ...collector.counters.snapshot(), ...receiverCounters(receiver), ...watch.counters() }));
   runtime.announce(`hep udp+tcp ${host.includes(':') ? `[${host}]` : host}:${listeners.port}${config.auth_key !== undefined ? ' (auth key required)' : ''}`);
   let closing: Promise<void> | undefined;
   const close = () => {

@@ -1,4 +1,4 @@
-import type { RemoteInfo } from 'node:dgram';
+import type { DatagramPeer } from '../../runtime/datagram-journal/record.js';
 import type { SipParsePool } from '../../trace/sip-pool/sip-parse-pool.js';
 import type { TraceMeta, TraceOutcome, Tracer } from '../../trace/tracer.js';
 import type { RateLimitedWarnings } from '../../trace/tracer-warnings.js';
@@ -17,7 +17,7 @@ export interface SipReceiverOptions {
 }
 
 interface PendingDatagram {
-  readonly peer: RemoteInfo;
+  readonly peer: DatagramPeer;
   readonly timeUs: number;
 }
 
@@ -33,11 +33,12 @@ export class SipReceiver {
     });
   }
 
-  datagram(data: Buffer, peer: RemoteInfo): void {
+  /** `receivedUs`: when it arrived, if not now (a journalled one). */
+  datagram(data: Buffer, peer: DatagramPeer, receivedUs?: number): void {
     this.#options.counters.add('datagrams');
     // With a pool the receive time is taken now: the message reaches the tracer a batch later.
-    if (this.#pooled !== undefined) this.#pooled.push(data, { peer, timeUs: Date.now() * 1000 });
-    else this.#traced(this.#options.tracer.trace(data, this.#meta(peer)), peer);
+    if (this.#pooled !== undefined) this.#pooled.push(data, { peer, timeUs: receivedUs ?? Date.now() * 1000 });
+    else this.#traced(this.#options.tracer.trace(data, receivedUs === undefined ? this.#meta(peer) : { ...this.#meta(peer), timeUs: receivedUs }), peer);
   }
 
   /** Resolves once every datagram received so far has reached the tracer (they wait for the parse pool). */
@@ -45,12 +46,12 @@ export class SipReceiver {
     await this.#pooled?.drain();
   }
 
-  #meta(peer: RemoteInfo): TraceMeta {
+  #meta(peer: DatagramPeer): TraceMeta {
     const { bound } = this.#options;
     return { proto: 'udp', src: { ip: peer.address, port: peer.port }, dst: { ip: bound.host, port: bound.port } };
   }
 
-  #traced(outcome: TraceOutcome, peer: RemoteInfo): void {
+  #traced(outcome: TraceOutcome, peer: DatagramPeer): void {
     const { counters, warnings } = this.#options;
     if (outcome.ok) return counters.add('sip');
     counters.add(outcome.reason);

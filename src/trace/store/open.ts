@@ -42,7 +42,7 @@ export function createTraceStore(url: string, options: TraceStoreOptions = {}): 
   const mode = options.mode ?? 'write';
   if (url.startsWith('sqlite:')) {
     const path = sqlitePathOf(url, options.dataDir);
-    return mode === 'write' && options.writerThread === true ? new SqliteThreadStore({ path, table }) : new SqliteTraceStore({ path, table, mode });
+    return mode === 'write' && options.writerThread === true ? new SqliteThreadStore({ path, table, ...(options.writerNice !== undefined ? { nice: options.writerNice } : {}) }) : new SqliteTraceStore({ path, table, mode });
   }
   const location = redactUrl(url);
   if (/^postgres(ql)?:\/\//.test(url)) return new PostgresTraceStore({ url, table, mode, location });

@@ -38,15 +38,18 @@ export class SqliteThreadStore implements TraceStore {
   #batch = 0;
   #closed = false;
 
-  constructor(options: { readonly path: string; readonly table: string }) {
+  readonly #nice: number | undefined;
+
+  constructor(options: { readonly path: string; readonly table: string; readonly nice?: number }) {
     this.table = options.table;
     this.location = options.path;
+    this.#nice = options.nice;
   }
 
   async open(): Promise<void> {
     this.#pool = new WorkerPool({ taskModule: TASK_MODULE, workers: 1, name: 'sqlite_writer' });
     try {
-      await this.#call({ op: 'open' });
+      await this.#call({ op: 'open', ...(this.#nice !== undefined ? { nice: this.#nice } : {}) });
     } catch (error) {
       await this.#pool.close();
       this.#pool = undefined;

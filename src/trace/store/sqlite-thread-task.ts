@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import { isHeraldError } from '../../errors/herald-error.js';
 import { SqliteTraceStore } from './sqlite-store.js';
 import { unpackRows, type PackedRows } from './row-pack.js';
@@ -13,7 +14,7 @@ import type { TraceQuery, TraceRow } from './types.js';
  */
 
 export type SqliteThreadTask =
-  | { readonly op: 'open' }
+  | { readonly op: 'open'; readonly nice?: number }
   | { readonly op: 'stage'; readonly batch: number; readonly rows: PackedRows }
   | { readonly op: 'commit'; readonly batch: number; readonly rows: number }
   | { readonly op: 'search'; readonly query: TraceQuery }
@@ -61,7 +62,9 @@ async function perform(path: string, table: string, task: SqliteThreadTask): Pro
   }
   const open = await storeFor(path, table);
   switch (task.op) {
-    case 'open': return undefined;
+    case 'open':
+      if (task.nice !== undefined) yieldCpu(task.nice);
+      return undefined;
     case 'stage': return stage(task.batch, task.rows);
     case 'commit': {
       const rows = staged?.batch === task.batch ? staged.rows : [];
@@ -75,6 +78,19 @@ async function perform(path: string, table: string, task: SqliteThreadTask): Pro
     case 'byCallId': return open.byCallId(task.callid);
     case 'count': return open.count();
     case 'retention': return open.applyRetention(task.keepDays, task.nowMs);
+  }
+}
+
+/**
+ * Bulk writes give way to the collector sockets' receive threads: what the writer has not
+ * stored waits in the queue or the journal, while a datagram the kernel drops is gone.
+ * On Linux a priority set with pid 0 is the calling thread's alone.
+ */
+function yieldCpu(nice: number): void {
+  try {
+    setPriority(nice);
+  } catch {
+    // Not permitted here: the writer keeps the process's priority.
   }
 }
 

@@ -131,4 +131,6 @@ export interface TraceStoreOptions {
    * writes never hold the caller's event loop. The daemon's store does; one-off tools need not.
    */
   readonly writerThread?: boolean;
+  /** Linux nice value of the writer thread (see trace.yield_to_receivers); absent leaves it alone. */
+  readonly writerNice?: number;
 }

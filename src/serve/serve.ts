@@ -1,4 +1,3 @@
-import { setPriority } from 'node:os';
 import { mkdir, realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { BackendRegistry } from '../bus/backend-registry.js';
@@ -17,6 +16,7 @@ import { createLogger, type Logger } from '../log/logger.js';
 import { ingestCounters, INGEST_COUNTERS_SLOT } from '../runtime/ingest-counters.js';
 import { miCommandRegistry, MI_COMMANDS_SLOT } from '../runtime/mi/registry.js';
 import { serviceOrder } from '../runtime/order.js';
+import { yieldToReceiveThreads } from '../runtime/udp-receiver/receiver-thread.js';
 import type { Runtime, Service, ServiceStarter } from '../runtime/service.js';
 import { SlotTable, type SlotKey } from '../runtime/slots.js';
 import { STATUS_SLOT } from '../runtime/status.js';
@@ -167,14 +167,15 @@ async function subscribeFromConfig(runtime: Runtime): Promise<Set<string>> {
   return keys;
 }
 
-/** The main thread's nice value when trace.yield_to_receivers is on. */
-const MAIN_THREAD_NICE = 5;
+/** The nice value of every thread but the collectors' receive threads when trace.yield_to_receivers is on. */
+const BULK_THREAD_NICE = 5;
 
-/** Lowers the main thread's priority (Linux: pid 0 is the calling thread); threads it starts later inherit it. */
+/** Threads started later inherit the main thread's priority, so they yield too. */
 function yieldMainThread(logger: Logger): void {
   try {
-    setPriority(MAIN_THREAD_NICE);
+    const lowered = yieldToReceiveThreads(BULK_THREAD_NICE);
+    logger.debug({ lowered, nice: BULK_THREAD_NICE }, 'Threads other than the collectors\' receive threads yield the CPU to them.');
   } catch (error) {
-    logger.debug({ err: error }, 'Could not lower the main thread\'s priority; the collectors\' receive threads share the CPU equally.');
+    logger.debug({ err: error }, 'Could not lower the other threads\' priority; the collectors\' receive threads share the CPU equally.');
   }
 }

@@ -54,7 +54,7 @@ export const TraceSection = Type.Object({
   }),
   yield_to_receivers: Type.Boolean({
     default: true,
-    description: 'Under load the UDP collectors\' receive threads get the CPU first: the main thread runs at nice 5 and the SQLite writer thread at nice 10 '
+    description: 'Under load the UDP collectors\' receive threads get the CPU first: every other thread of the daemon (main, helpers) runs at nice 5 or more and the SQLite writer thread at nice 10 '
       + '(Linux, per thread). Their backlog waits in the queue and the journal; a datagram the kernel drops is lost. false leaves priorities alone.',
   }),
   journal_max_bytes: Type.Integer({

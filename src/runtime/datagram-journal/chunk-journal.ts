@@ -41,7 +41,10 @@ export class ChunkJournal {
   #readOffset: number;
   /** Bytes appended (or being appended) and not yet read. */
   #heldBytes: number;
-  #writes: Promise<void> = Promise.resolve();
+  /** Chunks appended while a write was in flight: the next write takes them all at once. */
+  #pending: Buffer[] = [];
+  #pendingRecords = 0;
+  #writing: Promise<void> | undefined;
   #writeErrors = 0;
   #tornBytes = 0;
 
@@ -76,15 +79,17 @@ export class ChunkJournal {
     return this.#tornBytes;
   }
 
-  /** Appends whole records; held from now on, written in the background. */
+  /** Appends whole records; held from now on, written in the background (one write in flight). */
   append(chunk: Buffer, records: number): void {
     this.#heldBytes += chunk.length;
-    this.#writes = this.#writes.then(() => this.#write(chunk, records));
+    this.#pending.push(chunk);
+    this.#pendingRecords += records;
+    this.#writing ??= this.#writeAll();
   }
 
   /** Resolves once every append so far is written (or counted as failed). */
-  flushed(): Promise<void> {
-    return this.#writes;
+  async flushed(): Promise<void> {
+    while (this.#writing !== undefined) await this.#writing;
   }
 
   /** The oldest whole records, up to `maxBytes` (at least one record); undefined when nothing is held. */
@@ -100,7 +105,7 @@ export class ChunkJournal {
         await removeSegment(segment);
       } else {
         // All that is written is read: the rest is still being written.
-        await this.#writes;
+        await this.flushed();
         if (this.#segments.length <= 1 && (this.#segments[0]?.size ?? 0) <= this.#readOffset && this.#heldBytes > 0) {
           this.#options.logger?.error({ journal: this.#options.name, bytes: this.#heldBytes }, 'Datagram journal count out of step; reset.');
           this.#heldBytes = 0;
@@ -112,7 +117,7 @@ export class ChunkJournal {
 
   /** Waits for the writes, then keeps the read position for the next open (or removes the files when nothing is held). */
   async close(): Promise<void> {
-    await this.#writes;
+    await this.flushed();
     if (this.#heldBytes === 0) {
       for (const segment of this.#segments.splice(0)) await removeSegment(segment);
       return;
@@ -139,7 +144,7 @@ export class ChunkJournal {
     }
     if (span.records === 0) {
       // The rest of the record is still being written.
-      await this.#writes;
+      await this.flushed();
       return undefined;
     }
     this.#readOffset += span.bytes;
@@ -155,10 +160,22 @@ export class ChunkJournal {
     this.#options.logger?.warn({ journal: this.#options.name, file: segment.path, skippedBytes: skipped, reason }, 'Unreadable datagram journal bytes skipped.');
   }
 
-  async #write(chunk: Buffer, records: number): Promise<void> {
+  async #writeAll(): Promise<void> {
+    while (this.#pending.length > 0) {
+      const chunks = this.#pending;
+      const records = this.#pendingRecords;
+      this.#pending = [];
+      this.#pendingRecords = 0;
+      await this.#write(chunks, records);
+    }
+    this.#writing = undefined;
+  }
+
+  async #write(chunks: Buffer[], records: number): Promise<void> {
+    const bytes = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
     try {
       let segment = this.#segments.at(-1);
-      if (segment === undefined || segment.sealed || (segment.size > 0 && segment.size + chunk.length > this.#segmentBytes)) {
+      if (segment === undefined || segment.sealed || (segment.size > 0 && segment.size + bytes > this.#segmentBytes)) {
         if (segment !== undefined && !segment.sealed) {
           segment.sealed = true;
           await segment.writer?.close();
@@ -169,11 +186,11 @@ export class ChunkJournal {
       }
       const writer = segment.writer;
       if (writer === undefined) throw new Error(`segment ${segment.path} is not open for writing`);
-      const { bytesWritten } = await writer.write(chunk, 0, chunk.length, segment.size);
-      if (bytesWritten !== chunk.length) throw new Error(`short write: ${bytesWritten} of ${chunk.length} bytes`);
-      segment.size += chunk.length;
+      const { bytesWritten } = await writer.writev(chunks, segment.size);
+      if (bytesWritten !== bytes) throw new Error(`short write: ${bytesWritten} of ${bytes} bytes`);
+      segment.size += bytes;
     } catch (error) {
-      this.#heldBytes -= chunk.length;
+      this.#heldBytes -= bytes;
       this.#writeErrors += records;
       this.#options.logger?.error({ err: error, journal: this.#options.name, dir: this.#options.dir, datagrams: records }, 'Datagram journal write failed; those datagrams are lost (counted dropped_journal_error).');
     }

@@ -28,7 +28,7 @@ export interface ReceiverCounters {
 }
 
 export type FromReceiver =
-  | { readonly type: 'bound'; readonly address: AddressInfo; readonly recvBufferSize: number }
+  | { readonly type: 'bound'; readonly address: AddressInfo; readonly recvBufferSize: number; readonly threadId?: number }
   | { readonly type: 'bind_error'; readonly message: string; readonly code?: string }
   | { readonly type: 'batch'; readonly buffer: ArrayBuffer; readonly bytes: number; readonly records: number; readonly counters: ReceiverCounters }
   | { readonly type: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly fields: Record<string, unknown>; readonly message: string }

@@ -1,4 +1,5 @@
 import { createSocket } from 'node:dgram';
+import { readlinkSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { parentPort } from 'node:worker_threads';
 import { nowUs } from '../../events/event.js';
@@ -61,7 +62,7 @@ export async function start(options: ReceiverThreadOptions): Promise<void> {
   socket.on('error', () => undefined); // ICMP noise; the socket keeps receiving
   const receiver = new Receiver(options, journal, post, logger);
   socket.on('message', (data, peer) => receiver.add(data, peer));
-  post({ type: 'bound', address: socket.address(), recvBufferSize: socket.getRecvBufferSize() });
+  post({ type: 'bound', address: socket.address(), recvBufferSize: socket.getRecvBufferSize(), ...osThreadId() });
   if ((journal?.heldBytes ?? 0) > 0) {
     logger.info({ journal: options.journal?.name, bytes: journal?.heldBytes }, 'Replaying datagrams journalled before the last stop.');
     receiver.pump();
@@ -77,12 +78,22 @@ export async function start(options: ReceiverThreadOptions): Promise<void> {
   });
 }
 
+/** This thread's id in the kernel (Linux: /proc/thread-self is `PID/task/TID`), so the main thread can leave its priority alone. */
+function osThreadId(): { threadId?: number } {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').at(-1));
+    return Number.isSafeInteger(tid) ? { threadId: tid } : {};
+  } catch {
+    return {};
+  }
+}
+
 class Receiver {
   readonly #options: ReceiverThreadOptions;
   readonly #journal: ChunkJournal | undefined;
   readonly #post: Post;
   readonly #logger: JournalLogger;
-  #batch = Buffer.allocUnsafeSlow(BATCH_BYTES);
+  readonly #batch = Buffer.allocUnsafeSlow(BATCH_BYTES);
   #used = 0;
   #records = 0;
   #sealScheduled = false;
@@ -162,8 +173,11 @@ class Receiver {
 
   #seal(): void {
     if (this.#used === 0) return;
-    const batch: Batch = { buffer: this.#batch, bytes: this.#used, records: this.#records };
-    this.#batch = Buffer.allocUnsafeSlow(BATCH_BYTES);
+    // Copied out at its size: a batch sealed by a loop turn holds a few dozen datagrams, and a
+    // 256 KiB buffer each would be held by the journal's writes and the main thread meanwhile.
+    const buffer = Buffer.allocUnsafeSlow(this.#used);
+    this.#batch.copy(buffer, 0, 0, this.#used);
+    const batch: Batch = { buffer, bytes: this.#used, records: this.#records };
     this.#used = 0;
     this.#records = 0;
     this.#dispatch(batch);

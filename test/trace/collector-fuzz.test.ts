@@ -43,7 +43,8 @@ const memoryStore = (): TraceStore => ({
 
 test(`collector fuzz: ${CASES} mutated HEP datagrams, each counted once with a reason`, async () => {
   const tracer = await Tracer.open();
-  const ingest = new TraceIngest({ store: memoryStore(), maxQueueRows: CASES * 2, maxBatchRows: 10_000 });
+  // Every row is queued at once: neither queue bound may refuse one here.
+  const ingest = new TraceIngest({ store: memoryStore(), maxQueueRows: CASES * 2, maxQueueBytes: Number.MAX_SAFE_INTEGER, maxBatchRows: 10_000 });
   tracer.addDestination('default', new StoreDestination(ingest, { owned: false }));
   const collector = new HepCollector({ tracer, bus: { raise: () => undefined }, authKey: undefined });
   const rnd = seededInt(0x4e5d);

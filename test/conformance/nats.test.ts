@@ -12,11 +12,13 @@ backendConformance({
     if (nats === undefined) throw new Error('unreachable: privateNats skipped');
     const stream = `CONF${++streams}`;
     await nats.stream(stream, [`conf${streams}.>`]);
-    const jsm = await jetstreamManager(await nats.client());
     return {
       factory: natsBackend,
       socket: `nats://${nats.server}/conf${streams}.{category}.{type}?ack_timeout_ms=500&connect_timeout_ms=500`,
       received: async () => {
+        // A fresh connection each time: one opened before breakRetryable killed the server may still be
+        // reconnecting, and its request timed out in CI (the backend had already written again).
+        const jsm = await jetstreamManager(await nats.client());
         const info = await jsm.streams.info(stream);
         const markers: string[] = [];
         for (let seq = 1; seq <= info.state.last_seq; seq++) {

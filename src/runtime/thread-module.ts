@@ -15,8 +15,12 @@ const { workerData } = require('node:worker_threads');
 
 /** A thread running `module`'s exported `start(options)`; `options` is copied (structured clone). */
 export function startModuleThread(module: URL, options: unknown, name: string): Worker {
-  const tsx = module.pathname.endsWith('.ts') ? import.meta.resolve('tsx/esm/api') : undefined;
-  return new Worker(BOOTSTRAP, { eval: true, name, workerData: { module: module.href, tsx, options } });
+  return new Worker(BOOTSTRAP, { eval: true, name, workerData: { module: module.href, tsx: tsxFor(module), options } });
+}
+
+/** tsx's ESM register API, for a thread whose module is a .ts file (tests, `npm run bench`). */
+export function tsxFor(module: URL): string | undefined {
+  return module.pathname.endsWith('.ts') ? import.meta.resolve('tsx/esm/api') : undefined;
 }
 
 /** A module next to `base` (an import.meta.url): `.ts` from source, `.js` from dist. */

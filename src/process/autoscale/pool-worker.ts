@@ -1,4 +1,5 @@
 import { Worker, type Transferable } from 'node:worker_threads';
+import { tsxFor } from '../../runtime/thread-module.js';
 
 /**
  * The code every pool thread starts with: it loads the task module (registering
@@ -31,10 +32,6 @@ export interface TaskReply {
   readonly error?: { readonly name: string; readonly message: string };
 }
 
-/** tsx's ESM register API, when the task module is a .ts file (tests, `npm run bench`). */
-function tsxFor(taskModule: URL): string | undefined {
-  return taskModule.pathname.endsWith('.ts') ? import.meta.resolve('tsx/esm/api') : undefined;
-}
 
 /**
  * One pool thread plus the bookkeeping auto-scaling needs: one task at a time,

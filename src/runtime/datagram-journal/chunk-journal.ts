@@ -1,5 +1,5 @@
 import { wholeRecords } from './record.js';
-import { createSegment, existingSegments, readSegment, removeSegment, saveCursor, takeCursor, type Segment } from './segments.js';
+import { closeSegment, createSegment, existingSegments, readSegment, removeSegment, saveCursor, takeCursor, type Segment } from './segments.js';
 
 /*
  * A FIFO of journal records on disk: chunks of whole records are appended (one write in
@@ -122,12 +122,7 @@ export class ChunkJournal {
       for (const segment of this.#segments.splice(0)) await removeSegment(segment);
       return;
     }
-    for (const segment of this.#segments) {
-      await segment.writer?.close();
-      await segment.reader?.close();
-      segment.writer = undefined;
-      segment.reader = undefined;
-    }
+    for (const segment of this.#segments) await closeSegment(segment);
     const first = this.#segments[0];
     if (first !== undefined && this.#readOffset > 0) await saveCursor(this.#options.dir, { seq: first.seq, offset: this.#readOffset });
   }

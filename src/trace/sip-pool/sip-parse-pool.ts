@@ -3,12 +3,13 @@ import type { StatusRegistry } from '../../runtime/status/registry.js';
 import { parseAutoScaleProfile, type AutoScaleProfile } from '../../process/autoscale/profile.js';
 import { packSipBatch, parseSipBatch, unpackSipBatch, type SipBatchResult, type SipSummary } from './sip-batch.js';
 import { WorkerPool } from '../../process/autoscale/worker-pool.js';
+import { siblingModule } from '../../runtime/thread-module.js';
 
 /** The `group_type` of the SIP parse pool in E_CORE_PROC_AUTO_SCALE and the `auto-scaling` status group. */
 export const SIP_PARSE_GROUP = 'sip_parse';
 
 // From source (tsx) the task module is .ts; from dist it is .js.
-const TASK_MODULE = new URL(`./sip-parse-task${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+const TASK_MODULE = siblingModule(import.meta.url, 'sip-parse-task');
 
 export interface SipParsePoolOptions {
   /** OpenSIPS profile text or a parsed profile; without one the pool keeps `workers` threads. */

@@ -6,9 +6,10 @@ import { WorkerPool } from '../../process/autoscale/worker-pool.js';
 import { packedTransfer, packRows } from './row-pack.js';
 import type { SqliteThreadInput, SqliteThreadOutput, SqliteThreadTask, ThreadError } from './sqlite-thread-task.js';
 import type { RetentionResult, StoreWriteResult, TraceQuery, TraceRecord, TraceRow, TraceStore } from './types.js';
+import { siblingModule } from '../../runtime/thread-module.js';
 
 // From source (tsx) the task module is .ts; from dist it is .js.
-const TASK_MODULE = new URL(`./sqlite-thread-task${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+const TASK_MODULE = siblingModule(import.meta.url, 'sqlite-thread-task');
 
 /**
  * Rows sent to the thread per message. A 10,000-row batch copied at once held the

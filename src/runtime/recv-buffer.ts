@@ -14,7 +14,14 @@ export interface RecvBufferGrant {
  * granted size; halved here so asked and granted compare.
  */
 /** A bound UDP socket as far as its watch reads it: on this thread, or a receiver thread's stand-in. */
-export type BoundUdpSocket = Pick<UdpSocket, 'address' | 'getRecvBufferSize'>;
+export type BoundUdpSocket = Pick<UdpSocket, 'address' | 'getRecvBufferSize'> & {
+  /**
+   * A receiver thread's socket is bound again, on the same address, when the thread is
+   * started again after a crash: how many times it has been bound so far, undefined while
+   * it is not (the thread dead, or being started). Absent: a socket bound once.
+   */
+  readonly binds?: () => number | undefined;
+};
 
 export function recvBufferGrant(socket: BoundUdpSocket, askedBytes: number, platform: string = process.platform): RecvBufferGrant {
   const reported = socket.getRecvBufferSize();

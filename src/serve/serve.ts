@@ -16,7 +16,7 @@ import { createLogger, type Logger } from '../log/logger.js';
 import { ingestCounters, INGEST_COUNTERS_SLOT } from '../runtime/ingest-counters.js';
 import { miCommandRegistry, MI_COMMANDS_SLOT } from '../runtime/mi/registry.js';
 import { serviceOrder } from '../runtime/order.js';
-import { yieldToReceiveThreads } from '../runtime/udp-receiver/receiver-thread.js';
+import { yieldToReceiveThreads } from '../runtime/udp-receiver/receiver-priority.js';
 import type { Runtime, Service, ServiceStarter } from '../runtime/service.js';
 import { SlotTable, type SlotKey } from '../runtime/slots.js';
 import { STATUS_SLOT } from '../runtime/status.js';

@@ -28,9 +28,12 @@ export function startCollectorSocket(runtime: Pick<Runtime, 'config' | 'slots' |
   });
 }
 
-/** A collector socket's counters for get_statistics: the journal's, and what the thread read (`udp_received`). */
+/**
+ * A collector socket's counters for get_statistics: what the thread read (`udp_received`),
+ * the journal's, and `receiver_restarts` (threads started again after a crash).
+ */
 export function receiverCounters(thread: UdpReceiverThread | undefined): Record<string, number> {
   if (thread === undefined) return {};
-  const { received, delivered: _delivered, ...journal } = thread.counters();
-  return { udp_received: received, ...journal };
+  const { received, delivered: _delivered, ...rest } = thread.counters();
+  return { udp_received: received, ...rest };
 }

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { createSocket } from 'node:dgram';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,59 +6,7 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ChunkJournal } from '../../src/runtime/datagram-journal/chunk-journal.js';
 import { readRecord, writeRecord } from '../../src/runtime/datagram-journal/record.js';
-import { UdpReceiverThread } from '../../src/runtime/udp-receiver/receiver-thread.js';
-
-/** A queue the test congests and relieves by hand. */
-function handQueue(congested: boolean) {
-  let relieve: () => void = () => undefined;
-  let relieved = Promise.resolve();
-  const queue = {
-    congested,
-    whenRelieved: () => relieved,
-    set(value: boolean) {
-      queue.congested = value;
-      if (value) relieved = new Promise((resolve) => { relieve = resolve; });
-      else relieve();
-    },
-  };
-  queue.set(congested);
-  return queue;
-}
-
-interface Received {
-  readonly seq: number;
-  readonly receivedUs: number;
-  readonly peer: string;
-}
-
-async function startReceiver(dir: string, queue: ReturnType<typeof handQueue>, got: Received[], maxBytes = 64 * 1024 * 1024) {
-  return UdpReceiverThread.start({
-    host: '127.0.0.1', port: 0, recvBufferBytes: 4 * 1024 * 1024, windowBytes: 1024,
-    journal: { dir, maxBytes, name: 'test' }, queue,
-    deliver: (data, peer, receivedUs) => got.push({ seq: Number(data.toString('latin1').split(' ')[1]), receivedUs, peer: `${peer.address}:${peer.port}` }),
-  });
-}
-
-/** Sends datagrams `seq 0` … `seq n-1` (1 KB each), paced so the kernel keeps every one. */
-async function send(port: number, count: number, first = 0): Promise<string> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
-  for (let seq = first; seq < first + count; seq++) {
-    const body = `seq ${seq} `.padEnd(1000, 'x');
-    await new Promise<void>((resolve, reject) => socket.send(body, port, '127.0.0.1', (error) => (error ? reject(error) : resolve())));
-    if (seq % 50 === 0) await sleep(1);
-  }
-  const from = `127.0.0.1:${socket.address().port}`;
-  socket.close();
-  return from;
-}
-
-async function until(what: string, check: () => boolean): Promise<void> {
-  for (let i = 0; i < 600 && !check(); i++) await sleep(50);
-  assert.ok(check(), `timed out waiting for ${what}`);
-}
-
-const inOrder = (got: readonly Received[], from: number, count: number) => assert.deepEqual(got.map((r) => r.seq), Array.from({ length: count }, (_, i) => from + i));
+import { handQueue, inOrder, send, startReceiver, until, type Received } from '../helpers/udp-receiver.js';
 
 test('datagrams that arrive while the queue is congested wait in the journal on disk, then are delivered in order with their receive time', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'herald-journal-'));
@@ -112,7 +59,7 @@ test('a full journal drops and counts what does not fit; everything else is deli
   t.after(() => rm(dir, { recursive: true, force: true }));
   const queue = handQueue(true);
   const got: Received[] = [];
-  const receiver = await startReceiver(dir, queue, got, 200_000);
+  const receiver = await startReceiver(dir, queue, got, { maxBytes: 200_000 });
   t.after(() => receiver.close());
   await send(receiver.socket.address().port, 1000);
   await until('the thread to read all 1,000', () => receiver.counters().received === 1000);

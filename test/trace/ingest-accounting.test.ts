@@ -40,6 +40,7 @@ test('HEP counters add up: offered = received + kernel drops, received = stored 
   const trace = d.counters('trace');
   assert.equal((hep.packets ?? 0) + (hep.kernel_drops ?? 0), OFFERED, `hep counters: ${JSON.stringify(hep)}`);
   assert.equal(hep.sip, hep.packets, 'every fixture is a SIP packet');
+  assert.equal(hep.receiver_restarts, 0, 'shown beside the receive thread\'s other counters; it never died');
   assert.equal(trace.queued, 0);
   assert.equal(trace.stored + sum(trace, 'dropped_'), hep.packets, `trace counters: ${JSON.stringify(trace)}`);
   assert.ok(trace.stored > 0, 'some packets were stored');

@@ -96,13 +96,18 @@ test('kernel drops forced by a tiny receive buffer show in herald stats and stat
   assert.ok(drops > 0, `kernel_drops ${drops}`);
   t.diagnostic(`sent ${sent}, received ${stats.ingest.hep?.packets ?? 0}, kernel drops ${drops}`);
   // The table people read shows the same counter.
-  assert.match(await herald(serve, ['stats']), new RegExp(`^hep +kernel_drops +${drops} *$`, 'm'));
+  const table = await herald(serve, ['stats']);
+  assert.match(table, new RegExp(`^hep +kernel_drops +${drops} *$`, 'm'));
+  // Beside it, the receive thread's restarts (none here).
+  assert.equal(stats.ingest.hep?.receiver_restarts, 0);
+  assert.match(table, /^hep +receiver_restarts +0 *$/m);
 
   // /health and /metrics read the same sample.
   const health = await (await fetch(`${serve.url}/health`)).json() as { collectors: Array<{ listener: string; kernel_drops: number }> };
   assert.equal(health.collectors.find((entry) => entry.listener === 'hep')?.kernel_drops, drops);
   const token = (await readFile(join(serve.dir, 'data', 'mi.token'), 'utf8')).trim();
   const metrics = await (await fetch(`${serve.url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
+  assert.match(metrics, /^herald_ingest\{source="hep",counter="receiver_restarts"\} 0$/m);
   assert.match(metrics, new RegExp(`^herald_collector_kernel_drops_total\\{listener="hep",proto="udp",address="127\\.0\\.0\\.1",port="${serve.hepPort}"\\} ${drops}$`, 'm'));
 
   // herald status: each collector socket, what it asked and what the kernel granted.

@@ -1,0 +1,53 @@
+/*
+ * When to start a crashed receive thread again: after 100 ms, then, while starting fails
+ * (the port taken meanwhile, the thread dying before it binds), after twice as long each
+ * time up to 5 s; a start that binds sets the delay back to 100 ms.
+ */
+
+export const FIRST_RESTART_DELAY_MS = 100;
+export const MAX_RESTART_DELAY_MS = 5000;
+
+/** One try: true when it succeeded. Told the delay before the next try if it fails (for its log line); must not throw. */
+export type RestartAttempt = (retryInMs: number) => Promise<boolean>;
+
+export class RestartBackoff {
+  readonly #attempt: RestartAttempt;
+  #delayMs = FIRST_RESTART_DELAY_MS;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #cancelled = false;
+
+  constructor(attempt: RestartAttempt) {
+    this.#attempt = attempt;
+  }
+
+  /** Tries after the current delay, and again until a try succeeds or cancel() is called; a no-op while already trying. */
+  schedule(): void {
+    if (this.#cancelled || this.#timer !== undefined || this.#running !== undefined) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#running = this.#try().finally(() => {
+        this.#running = undefined;
+      });
+    }, this.#delayMs);
+  }
+
+  /** No further tries; resolves once a try under way has ended. */
+  async cancel(): Promise<void> {
+    this.#cancelled = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#running;
+  }
+
+  async #try(): Promise<void> {
+    const next = Math.min(this.#delayMs * 2, MAX_RESTART_DELAY_MS);
+    if (await this.#attempt(next)) {
+      this.#delayMs = FIRST_RESTART_DELAY_MS;
+      return;
+    }
+    this.#delayMs = next;
+    this.#running = undefined;
+    this.schedule();
+  }
+}

@@ -12,6 +12,11 @@ import { UdpSocketDrops, type KernelDropsReading, type UdpSocketDropsOptions } f
  *   every intervalMs ─▶ /proc/net/udp[6] row ─▶ state (stats, status, /health, /metrics read it)
  *                                             └▶ drops grew? E_HERALD_KERNEL_DROPS
  *                     └▶ unreadable? warn once, status says "unavailable", carry on
+ *
+ * A receive thread started again after a crash binds a new socket on the same address
+ * (socket.binds() counts them): the watch reads the new one's row (a new inode, its drops
+ * from 0) and adds what the old one had dropped, so the total does not fall back and the
+ * swap is reported neither as growth nor as an unreadable counter.
  */
 
 /** The status/report group the collector sockets show in (`herald status`). */
@@ -61,7 +66,13 @@ export function watchUdpCollector(runtime: Pick<Runtime, 'slots' | 'bus' | 'logg
   const identifier = `${options.listener} udp ${where(state)}`;
   status.register(COLLECTOR_STATUS_GROUP, identifier, SR_STATUS.READY, details(state));
   const removeState = udpCollectors(runtime.slots).add(() => state);
-  const reader = new UdpSocketDrops(identity, options.proc);
+  /** How many times the socket has been bound; undefined while a receive thread is being started again. */
+  const binds = (): number | undefined => (options.socket.binds === undefined ? 1 : options.socket.binds());
+  let reader = new UdpSocketDrops(identity, options.proc);
+  let readerBinds = binds();
+  /** Drops of the sockets this one replaced, and this one's own at its last reading. */
+  let carried = 0;
+  let ownDrops = 0;
   let warned = false;
 
   const take = (reading: KernelDropsReading): void => {
@@ -70,12 +81,14 @@ export function watchUdpCollector(runtime: Pick<Runtime, 'slots' | 'bus' | 'logg
       if (!warned) runtime.logger.warn({ listener: options.listener, reason: reading.reason }, `Kernel drops of the ${identifier} collector cannot be read (${reading.reason}); herald status shows them as unavailable.`);
       warned = true;
     } else {
-      const since = reading.drops - (state.kernelDrops ?? 0);
-      state = { ...state, kernelDrops: reading.drops, rxQueueBytes: reading.rxQueueBytes, unavailable: undefined };
+      ownDrops = reading.drops;
+      const drops = carried + reading.drops;
+      const since = drops - (state.kernelDrops ?? 0);
+      state = { ...state, kernelDrops: drops, rxQueueBytes: reading.rxQueueBytes, unavailable: undefined };
       if (since > 0) {
         runtime.bus.raise(E_HERALD_KERNEL_DROPS, {
           listener: options.listener, proto: 'udp', address: identity.address, port: identity.port,
-          drops: reading.drops, drops_since_last: since, rx_queue: reading.rxQueueBytes,
+          drops, drops_since_last: since, rx_queue: reading.rxQueueBytes,
         }, { sourceId: `${options.listener}:udp:${where(state)}` });
       }
     }
@@ -85,9 +98,20 @@ export function watchUdpCollector(runtime: Pick<Runtime, 'slots' | 'bus' | 'logg
   let inFlight: Promise<void> | undefined;
   let closed = false;
   const sample = (): Promise<void> => {
-    inFlight ??= reader.read().then((reading) => {
-      if (!closed) take(reading);
-    }).finally(() => {
+    inFlight ??= (async () => {
+      const at = binds();
+      // No socket between a receive thread's death and its successor's bind: the last reading stands.
+      if (at === undefined) return;
+      if (at !== readerBinds) {
+        carried += ownDrops;
+        ownDrops = 0;
+        reader = new UdpSocketDrops(identity, options.proc);
+        readerBinds = at;
+      }
+      const reading = await reader.read();
+      // A reading taken across a swap may be of no socket: the next sample reads the new one.
+      if (!closed && binds() === at) take(reading);
+    })().finally(() => {
       inFlight = undefined;
     });
     return inFlight;

@@ -1,11 +1,14 @@
 /*
- * When to start a crashed receive thread again: after 100 ms, then, while starting fails
- * (the port taken meanwhile, the thread dying before it binds), after twice as long each
- * time up to 5 s; a start that binds sets the delay back to 100 ms.
+ * When to start a crashed receive thread again: after 100 ms, then after twice as long each
+ * time up to 5 s, whether starting failed (the port taken meanwhile, the thread dying before
+ * it binds) or the thread started died again soon. Only a thread that ran for STABLE_AFTER_MS
+ * earns the next crash a 100 ms restart, so a thread that dies right after binding is not
+ * restarted ten times a second.
  */
 
 export const FIRST_RESTART_DELAY_MS = 100;
 export const MAX_RESTART_DELAY_MS = 5000;
+export const STABLE_AFTER_MS = 30_000;
 
 /** One try: true when it succeeded. Told the delay before the next try if it fails (for its log line); must not throw. */
 export type RestartAttempt = (retryInMs: number) => Promise<boolean>;
@@ -16,6 +19,8 @@ export class RestartBackoff {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #cancelled = false;
+  /** When the last try succeeded (performance.now()). */
+  #startedAtMs: number | undefined;
 
   constructor(attempt: RestartAttempt) {
     this.#attempt = attempt;
@@ -24,6 +29,8 @@ export class RestartBackoff {
   /** Tries after the current delay, and again until a try succeeds or cancel() is called; a no-op while already trying. */
   schedule(): void {
     if (this.#cancelled || this.#timer !== undefined || this.#running !== undefined) return;
+    if (this.#startedAtMs !== undefined && performance.now() - this.#startedAtMs >= STABLE_AFTER_MS) this.#delayMs = FIRST_RESTART_DELAY_MS;
+    this.#startedAtMs = undefined;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#running = this.#try().finally(() => {
@@ -42,11 +49,12 @@ export class RestartBackoff {
 
   async #try(): Promise<void> {
     const next = Math.min(this.#delayMs * 2, MAX_RESTART_DELAY_MS);
-    if (await this.#attempt(next)) {
-      this.#delayMs = FIRST_RESTART_DELAY_MS;
+    const started = await this.#attempt(next);
+    this.#delayMs = next;
+    if (started) {
+      this.#startedAtMs = performance.now();
       return;
     }
-    this.#delayMs = next;
     this.#running = undefined;
     this.schedule();
   }

@@ -5,6 +5,7 @@ import type { Backend, WriteResult } from '../../src/bus/backend.js';
 import type { HeraldEvent } from '../../src/events/event.js';
 import { E_CORE_LOG, E_CORE_THRESHOLD } from '../../src/events/packs/core.js';
 import { testBus, uniqueMemorySocket } from '../helpers/bus.js';
+import { until } from '../helpers/until.js';
 
 const LOG = { time: 't', pid: 1, level: 'INFO', module: 'm', function: 'f', prefix: '', message: 'x' } as const;
 
@@ -34,6 +35,9 @@ test('a throwing backend and a never-resolving backend neither block raise() nor
   await new Promise(setImmediate);
   assert.deepEqual(store.events.map((e) => e.params.message), Array.from({ length: 1000 }, (_, i) => String(i)));
 
+  // Each subscriber delivers at its own pace: the throwing one may still be settling its last batch.
+  const throwingFailed = () => bus.subscribers().find((s) => s.socket === 'throwing:x')?.failed ?? 0;
+  await until('the throwing backend\'s last batch to settle', () => throwingFailed() >= 1000);
   const bySocket = Object.fromEntries(bus.subscribers().map((s) => [s.socket, s]));
   assert.equal(bySocket[healthy].delivered, 1000);
   assert.equal(bySocket[healthy].dropped, 0);

@@ -61,11 +61,7 @@ export async function send(port: number, count: number, first = 0): Promise<stri
   return from;
 }
 
-/** Polls `check` for up to 30 s (a loaded CI machine): no timing is asserted, a miss fails naming `what`. */
-export async function until(what: string, check: () => boolean): Promise<void> {
-  for (let i = 0; i < 600 && !check(); i++) await sleep(50);
-  assert.ok(check(), `timed out waiting for ${what}`);
-}
+export { until } from './until.js';
 
 export const inOrder = (got: readonly Received[], from: number, count: number) => assert.deepEqual(got.map((r) => r.seq), Array.from({ length: count }, (_, i) => from + i));
 

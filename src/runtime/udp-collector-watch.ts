@@ -70,9 +70,10 @@ export function watchUdpCollector(runtime: Pick<Runtime, 'slots' | 'bus' | 'logg
   const binds = (): number | undefined => (options.socket.binds === undefined ? 1 : options.socket.binds());
   let reader = new UdpSocketDrops(identity, options.proc);
   let readerBinds = binds();
-  /** Drops of the sockets this one replaced, and this one's own at its last reading. */
+  /** Drops of the sockets this one replaced. */
   let carried = 0;
-  let ownDrops = 0;
+  /** The total at the last reading that could be read: growth is measured from it, across unreadable samples too. */
+  let lastTotal = 0;
   let warned = false;
 
   const take = (reading: KernelDropsReading): void => {
@@ -81,9 +82,9 @@ export function watchUdpCollector(runtime: Pick<Runtime, 'slots' | 'bus' | 'logg
       if (!warned) runtime.logger.warn({ listener: options.listener, reason: reading.reason }, `Kernel drops of the ${identifier} collector cannot be read (${reading.reason}); herald status shows them as unavailable.`);
       warned = true;
     } else {
-      ownDrops = reading.drops;
       const drops = carried + reading.drops;
-      const since = drops - (state.kernelDrops ?? 0);
+      const since = drops - lastTotal;
+      lastTotal = drops;
       state = { ...state, kernelDrops: drops, rxQueueBytes: reading.rxQueueBytes, unavailable: undefined };
       if (since > 0) {
         runtime.bus.raise(E_HERALD_KERNEL_DROPS, {
@@ -103,8 +104,7 @@ export function watchUdpCollector(runtime: Pick<Runtime, 'slots' | 'bus' | 'logg
       // No socket between a receive thread's death and its successor's bind: the last reading stands.
       if (at === undefined) return;
       if (at !== readerBinds) {
-        carried += ownDrops;
-        ownDrops = 0;
+        carried = lastTotal;
         reader = new UdpSocketDrops(identity, options.proc);
         readerBinds = at;
       }

@@ -102,6 +102,20 @@ test('a counter that cannot be read is said once in the log, shown as unavailabl
   assert.deepEqual(await w.events(), []);
 });
 
+test('a counter that was unreadable for a while reports only what grew since it was last read', async (t) => {
+  const proc = await fakeProc(t);
+  const w = await setup(t, proc.root);
+  await proc.row(w.port, 5, 0);
+  await w.watch.sample();
+  await proc.row(undefined); // the row is missing for a sample
+  await w.watch.sample();
+  assert.deepEqual(w.watch.counters(), {}, 'unavailable meanwhile');
+  await proc.row(w.port, 6, 0);
+  await w.watch.sample();
+  assert.deepEqual(w.watch.counters(), { kernel_drops: 6, rx_queue_bytes: 0 });
+  assert.deepEqual((await w.events()).map((event) => [event.drops, event.drops_since_last]), [[5, 5], [6, 1]], 'the 5 read before are not reported again');
+});
+
 test('a receive thread started again binds a new socket: the watch follows it and carries the old one\'s drops, reporting no growth for the swap', async (t) => {
   const proc = await fakeProc(t);
   const receiver = await receiveThread(t);

@@ -4,6 +4,7 @@ import type { Runtime } from './service.js';
 import { SR_STATUS, statusRegistryOf } from './status.js';
 import { udpCollectors, type UdpCollectorState } from './udp-collectors.js';
 import { UdpSocketDrops, type KernelDropsReading, type UdpSocketDropsOptions } from './udp-socket-drops.js';
+import { formatHostPort } from './destination-patterns.js';
 
 /*
  *  One UDP collector socket, watched from outside the receive path:
@@ -44,7 +45,7 @@ export interface UdpCollectorWatch {
 }
 
 function where(state: Pick<UdpCollectorState, 'address' | 'port'>): string {
-  return `${state.address.includes(':') ? `[${state.address}]` : state.address}:${state.port}`;
+  return formatHostPort(state.address, state.port);
 }
 
 function details(state: UdpCollectorState): string {

@@ -9,6 +9,7 @@ import { CumulativeCounters } from './receiver-counters.js';
 import { registerReceiveThread, restoreReceivePriority } from './receiver-priority.js';
 import { startReceiver, type ReceiverBound, type ReceiverLogLine, type StartedReceiver } from './receiver-start.js';
 import { RestartBackoff } from './restart-backoff.js';
+import { formatHostPort } from '../destination-patterns.js';
 
 /*
  *  receiver thread (receiver-task.ts) ── batch ──▶ delivered here, in slices ──▶ deliver(datagram)
@@ -69,7 +70,7 @@ export class UdpReceiverThread {
   private constructor(options: UdpReceiverThreadOptions, threadOptions: ReceiverThreadOptions, started: StartedReceiver) {
     this.#options = options;
     this.#threadOptions = threadOptions;
-    this.#where = `${threadOptions.host.includes(':') ? `[${threadOptions.host}]` : threadOptions.host}:${threadOptions.port}`;
+    this.#where = formatHostPort(threadOptions.host, threadOptions.port);
     this.#bound = started.bound;
     this.socket = {
       address: () => this.#bound.address,

@@ -12,6 +12,7 @@ import { HepCollector } from './collector.js';
 import { listenHep, peerName } from './listeners.js';
 import { receiverCounters, startCollectorSocket } from '../udp-receiver.js';
 import type { UdpReceiverThread } from '../../runtime/udp-receiver/receiver-thread.js';
+import { formatHostPort } from '../../runtime/destination-patterns.js';
 
 /** The slot holding the bound address (port 0 resolved), for tests and status. */
 export const HEP_ADDRESS_KEY = 'hep.address';
@@ -67,7 +68,7 @@ async function startHep(runtime: Runtime): Promise<Service | undefined> {
     listener: 'hep', configKey: 'hep', socket: listeners.udp, askedBytes: config.recv_buffer_bytes, intervalMs: config.kernel_drops_interval_ms,
   });
   const unregister = registerIngestCounters(runtime.slots, 'hep', () => ({ ...collector.counters.snapshot(), ...receiverCounters(receiver), ...watch.counters() }));
-  runtime.announce(`hep udp+tcp ${host.includes(':') ? `[${host}]` : host}:${listeners.port}${config.auth_key !== undefined ? ' (auth key required)' : ''}`);
+  runtime.announce(`hep udp+tcp ${formatHostPort(host, listeners.port)}${config.auth_key !== undefined ? ' (auth key required)' : ''}`);
   let closing: Promise<void> | undefined;
   const close = () => {
     // Packets already received are still in the parse pool: the tracer (closed after this service) gets them first.

@@ -5,6 +5,7 @@ import { STATUS_SLOT } from '../../runtime/status.js';
 import { watchUdpCollector, type UdpCollectorWatch } from '../../runtime/udp-collector-watch.js';
 import { ingestContext, publishedIntake } from '../ingest/service-kit.js';
 import { listenOpensips } from './listener.js';
+import { formatHostPort } from '../../runtime/destination-patterns.js';
 
 /** The slot holding the bound address (port 0 resolved), for tests and benchmarks. */
 export const INGEST_OPENSIPS_ADDRESS_SLOT = 'ingest.opensips.address';
@@ -36,7 +37,7 @@ async function startIngestOpensips(runtime: Runtime): Promise<Service | undefine
     listener: 'opensips', configKey: 'ingest.opensips', socket: pair.udp, askedBytes: config.recv_buffer_bytes, intervalMs: config.kernel_drops_interval_ms,
   });
   runtime.slots.set(INGEST_OPENSIPS_ADDRESS_SLOT, { host, port: bound.port });
-  runtime.announce(`ingest opensips udp+tcp ${host.includes(':') ? `[${host}]` : host}:${bound.port}`);
+  runtime.announce(`ingest opensips udp+tcp ${formatHostPort(host, bound.port)}`);
   const finish = () => {
     watch?.close();
     published.unpublish();

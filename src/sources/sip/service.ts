@@ -10,6 +10,7 @@ import { requireTracer, type ListenerAddress } from '../hep/service.js';
 import { sharedSipParsePool } from '../../trace/sip-pool/pooled-parse.js';
 import { SipReceiver } from './receiver.js';
 import { receiverCounters, startCollectorSocket } from '../udp-receiver.js';
+import { formatHostPort } from '../../runtime/destination-patterns.js';
 
 /** The slot holding the bound address (port 0 resolved). */
 export const SIP_ADDRESS_KEY = 'sip.address';
@@ -44,7 +45,7 @@ async function startSip(runtime: Runtime): Promise<Service | undefined> {
     listener: 'sip', configKey: 'sip', socket, askedBytes: config.recv_buffer_bytes, intervalMs: config.kernel_drops_interval_ms,
   });
   const unregister = registerIngestCounters(runtime.slots, 'sip', () => ({ ...counters.snapshot(), ...receiverCounters(thread), ...watch.counters() }));
-  runtime.announce(`sip udp ${host.includes(':') ? `[${host}]` : host}:${bound.port}`);
+  runtime.announce(`sip udp ${formatHostPort(host, bound.port)}`);
   let closing: Promise<void> | undefined;
   const close = () => {
     // Datagrams already received may still be in the parse pool: the tracer (closed after this service) gets them first.
